@@ -1,0 +1,128 @@
+import io
+import itertools
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+
+from consulates.models import Office
+from relations.models import (
+    Agreement,
+    Organization,
+    Relationship,
+    RelationshipAgreement,
+    RelationshipOrganization,
+    Topic,
+)
+
+_serial = itertools.count(1)
+
+
+def html(response):
+    """Parse a response's HTML."""
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def both(field, en, fr):
+    return {f"{field}_en": en, f"{field}_fr": fr}
+
+
+@pytest.fixture
+def demo(db):
+    """The demo content: the Canada-United States relationship."""
+    call_command("load_demo", stdout=io.StringIO())
+    return Relationship.objects.get(country_code="US")
+
+
+@pytest.fixture
+def make_relationship(db):
+    def make(code="MX", is_published=True, **fields):
+        n = next(_serial)
+        values = {
+            "country_code": code,
+            "is_published": is_published,
+            **both("partner_name", "Mexico", "Mexique"),
+            **both("partner_name_with_article", "Mexico", "le Mexique"),
+            **both("title", "Canada-Mexico relations", "Relations Canada-Mexique"),
+            **both("slug", f"mexico-{n}", f"mexique-{n}"),
+            **both("summary", "Canada and Mexico.", "Le Canada et le Mexique."),
+        }
+        values.update(fields)
+        return Relationship.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_topic(db):
+    def make(relationship, **fields):
+        n = next(_serial)
+        values = {
+            "relationship": relationship,
+            "sort_order": n,
+            **both("title", f"Topic {n}", f"Sujet {n}"),
+            **both("anchor", f"topic-{n}", f"sujet-{n}"),
+            **both("body", f"<p>English body {n}</p>", f"<p>Texte français {n}</p>"),
+        }
+        values.update(fields)
+        return Topic.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_office(db):
+    def make(relationship, city="Ottawa", city_fr=None, **fields):
+        n = next(_serial)
+        values = {
+            "relationship": relationship,
+            "run_by": Office.RunBy.CANADA,
+            "kind": Office.Kind.EMBASSY,
+            "is_published": True,
+            "sort_order": n,
+            **both("name", f"Office {n}", f"Bureau {n}"),
+            **both("city", city, city_fr or city),
+            **both("slug", f"office-{n}", f"bureau-{n}"),
+        }
+        values.update(fields)
+        return Office.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_agreement(db):
+    def make(relationship=None, **fields):
+        n = next(_serial)
+        agreement = Agreement.objects.create(
+            **both("name", f"Agreement {n}", f"Accord {n}"),
+            **both("url", f"https://example.org/en/{n}", f"https://example.org/fr/{n}"),
+            **fields,
+        )
+        if relationship is not None:
+            RelationshipAgreement.objects.create(
+                relationship=relationship, agreement=agreement, sort_order=n
+            )
+        return agreement
+
+    return make
+
+
+@pytest.fixture
+def make_organization(db):
+    def make(relationship=None, **fields):
+        n = next(_serial)
+        organization = Organization.objects.create(
+            **both("name", f"Organization {n}", f"Organisation {n}"),
+            **both(
+                "url", f"https://example.org/en/o{n}", f"https://example.org/fr/o{n}"
+            ),
+            **fields,
+        )
+        if relationship is not None:
+            RelationshipOrganization.objects.create(
+                relationship=relationship, organization=organization, sort_order=n
+            )
+        return organization
+
+    return make

@@ -1,0 +1,49 @@
+"""The project is configured as documented: checks pass, migrations are complete."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+
+
+def test_system_checks_pass():
+    call_command("check", fail_level="WARNING")
+
+
+def test_no_model_change_lacks_a_migration(db):
+    call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+
+
+def run_settings(**env):
+    """Import the settings in a fresh process with only `env` configured."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG)"],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_start_up_stops_without_a_secret_key_when_debug_is_off():
+    result = run_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    assert run_settings(DJANGO_SECRET_KEY="x" * 50).stdout.strip() == "False"
+    assert run_settings(DJANGO_DEBUG="1").stdout.strip() == "True"
+
+
+def test_modeltranslation_is_installed_before_the_admin():
+    apps = settings.INSTALLED_APPS
+    assert apps.index("modeltranslation") < apps.index("django.contrib.admin")

@@ -74,3 +74,81 @@ def test_visitors_are_sent_to_the_login_page(client, db):
     response = client.get(admin_url("index", "fr"))
     assert response.status_code == 302
     assert response["Location"].startswith("/fr/admin/login/")
+
+
+def form_data(response, form_id):
+    """Return what a browser would submit from the form as the page shows it."""
+    form = html(response).find("form", id=form_id)
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in {"submit", "button", "file"}:
+            continue
+        if field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.name == "select":
+            selected = field.find("option", selected=True)
+            data[name] = selected["value"] if selected else ""
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+@pytest.fixture
+def change_form(editor_client, demo):
+    url = admin_url("relations_relationship_change", "fr", demo.pk)
+    return url, form_data(editor_client.get(url), "relationship_form")
+
+
+def test_editing_through_the_admin_updates_the_page(editor_client, change_form, client):
+    url, data = change_form
+    data["title_fr"] = "Relations entre le Canada et les États-Unis"
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    page = html(client.get("/fr/relations/etats-unis/"))
+    assert page.h1.get_text() == "Relations entre le Canada et les États-Unis"
+
+
+def test_a_missing_french_title_is_refused(editor_client, change_form, demo):
+    url, data = change_form
+    data["title_fr"] = ""
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.content.decode()
+    demo.refresh_from_db()
+    assert demo.title_fr == "Relations Canada–États-Unis"
+
+
+def test_a_slug_taken_by_another_page_is_refused(
+    editor_client, change_form, make_relationship, demo
+):
+    make_relationship(code="MX", slug_en="mexico", slug_fr="mexique")
+    url, data = change_form
+    data["slug_fr"] = "mexique"
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    demo.refresh_from_db()
+    assert demo.slug_fr == "etats-unis"
+
+
+def test_two_sections_with_one_anchor_are_refused(editor_client, change_form, demo):
+    url, data = change_form
+    data["topics-1-anchor_fr"] = data["topics-0-anchor_fr"]
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert demo.topics.get(sort_order=2).anchor_fr == "cooperation-covid-19"
+
+
+def test_hostile_html_from_the_admin_is_stored_sanitized(
+    editor_client, change_form, demo
+):
+    url, data = change_form
+    data["topics-0-body_fr"] = '<p onclick="x()">Texte</p><script>alert(1)</script>'
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    assert demo.topics.get(sort_order=1).body_fr == "<p>Texte</p>"

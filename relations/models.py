@@ -318,7 +318,28 @@ class Organization(LinkedItem):
         verbose_name_plural = _("organizations")
 
 
-class RelationshipAgreement(RelationshipChild):
+class ListedOnPage(RelationshipChild):
+    """Puts a shared item (`item_field`) on one relationship page, in order."""
+
+    item_field = ""
+
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return str(self.item)
+
+    @property
+    def item(self):
+        return getattr(self, self.item_field)
+
+
+class RelationshipAgreement(ListedOnPage):
+    item_field = "agreement"
+
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="agreement_links"
     )
@@ -328,23 +349,20 @@ class RelationshipAgreement(RelationshipChild):
         related_name="relationship_links",
         verbose_name=_("agreement"),
     )
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(ListedOnPage.Meta):
         verbose_name = _("agreement on this page")
         verbose_name_plural = _("agreements on this page")
-        ordering = ["sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["relationship", "agreement"], name="agreement_listed_once"
             )
         ]
 
-    def __str__(self):
-        return str(self.agreement)
 
+class RelationshipOrganization(ListedOnPage):
+    item_field = "organization"
 
-class RelationshipOrganization(RelationshipChild):
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="organization_links"
     )
@@ -354,18 +372,13 @@ class RelationshipOrganization(RelationshipChild):
         related_name="relationship_links",
         verbose_name=_("organization"),
     )
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(ListedOnPage.Meta):
         verbose_name = _("organization on this page")
         verbose_name_plural = _("organizations on this page")
-        ordering = ["sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["relationship", "organization"],
                 name="organization_listed_once",
             )
         ]
-
-    def __str__(self):
-        return str(self.organization)

@@ -64,10 +64,8 @@ class RelationshipDetailView(DetailView):
             date_issued=relationship.first_published_at,
             date_modified=relationship.content_modified_at,
             topics=relationship.topics.all(),
-            agreements=[link.agreement for link in relationship.agreement_links.all()],
-            organizations=[
-                link.organization for link in relationship.organization_links.all()
-            ],
+            agreements=[link.item for link in relationship.agreement_links.all()],
+            organizations=[link.item for link in relationship.organization_links.all()],
             **kwargs,
         )
 

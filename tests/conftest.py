@@ -90,20 +90,24 @@ def make_office(db):
     return make
 
 
+def make_listed(model, listed_on_page, relationship, **fields):
+    n = next(_serial)
+    item = model.objects.create(
+        **both("name", f"{model.__name__} {n}", f"{model.__name__} fr {n}"),
+        **both("url", f"https://example.org/en/{n}", f"https://example.org/fr/{n}"),
+        **fields,
+    )
+    if relationship is not None:
+        listed_on_page.objects.create(
+            relationship=relationship, **{listed_on_page.item_field: item}, sort_order=n
+        )
+    return item
+
+
 @pytest.fixture
 def make_agreement(db):
     def make(relationship=None, **fields):
-        n = next(_serial)
-        agreement = Agreement.objects.create(
-            **both("name", f"Agreement {n}", f"Accord {n}"),
-            **both("url", f"https://example.org/en/{n}", f"https://example.org/fr/{n}"),
-            **fields,
-        )
-        if relationship is not None:
-            RelationshipAgreement.objects.create(
-                relationship=relationship, agreement=agreement, sort_order=n
-            )
-        return agreement
+        return make_listed(Agreement, RelationshipAgreement, relationship, **fields)
 
     return make
 
@@ -111,18 +115,8 @@ def make_agreement(db):
 @pytest.fixture
 def make_organization(db):
     def make(relationship=None, **fields):
-        n = next(_serial)
-        organization = Organization.objects.create(
-            **both("name", f"Organization {n}", f"Organisation {n}"),
-            **both(
-                "url", f"https://example.org/en/o{n}", f"https://example.org/fr/o{n}"
-            ),
-            **fields,
+        return make_listed(
+            Organization, RelationshipOrganization, relationship, **fields
         )
-        if relationship is not None:
-            RelationshipOrganization.objects.create(
-                relationship=relationship, organization=organization, sort_order=n
-            )
-        return organization
 
     return make

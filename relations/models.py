@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -58,6 +60,7 @@ class PageContent(models.Model):
         return instance
 
     @classmethod
+    @functools.cache
     def _content_attnames(cls):
         fields = cls._meta.concrete_fields
         # modeltranslation keeps the untranslated column beside title_en and
@@ -66,11 +69,11 @@ class PageContent(models.Model):
         translated = {
             f.translated_field.name for f in fields if isinstance(f, TranslationField)
         }
-        return [
+        return tuple(
             f.attname
             for f in fields
             if f.name not in cls.untracked_fields and f.name not in translated
-        ]
+        )
 
     def _content(self):
         loaded = self.__dict__

@@ -44,7 +44,8 @@ class RelationshipListView(ListView):
                 "offices, agreements and partner organizations."
             ),
             date_issued=min(
-                (r.first_published_at for r in relationships), default=None
+                (r.first_published_at for r in relationships if r.first_published_at),
+                default=None,
             ),
             date_modified=max(
                 (r.content_modified_at for r in relationships), default=None

@@ -313,3 +313,12 @@ def test_urls_are_lowercase_ascii_in_their_language(url, name):
     assert url.isascii() and url == url.lower()
     with translation.override(url[1:3]):
         assert resolve(url).view_name == name
+
+
+def test_home_copes_with_a_page_published_by_a_bulk_update(
+    client, demo, make_relationship
+):
+    draft = make_relationship(code="MX", is_published=False)
+    type(draft).objects.filter(pk=draft.pk).update(is_published=True)
+    for url in ("/en/", "/fr/recherche/?q=mexique"):
+        assert client.get(url).status_code == 200

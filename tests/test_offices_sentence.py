@@ -107,7 +107,7 @@ def test_two_offices_of_each_kind(relationship, add, kind):
         f"Canada has {several_en} in Atlanta and Boston."
     )
     assert sentence(relationship, CANADA, "fr") == (
-        f"Le Canada a {several_fr} à Atlanta et Boston."
+        f"Le Canada a {several_fr} à Atlanta et à Boston."
     )
 
 
@@ -119,7 +119,7 @@ def test_many_offices_of_each_kind(relationship, add, kind):
         f"Canada has {several_en} in Atlanta, Boston, Chicago and Dallas."
     )
     assert sentence(relationship, CANADA, "fr") == (
-        f"Le Canada a {several_fr} à Atlanta, Boston, Chicago et Dallas."
+        f"Le Canada a {several_fr} à Atlanta, à Boston, à Chicago et à Dallas."
     )
 
 
@@ -132,7 +132,7 @@ def test_two_kinds_are_joined_with_and(relationship, add):
     )
     assert sentence(relationship, CANADA, "fr") == (
         "Le Canada a une ambassade à Washington, D.C. et des consulats généraux "
-        "à Atlanta et Boston."
+        "à Atlanta et à Boston."
     )
 
 
@@ -146,7 +146,7 @@ def test_three_kinds_get_a_clear_last_joint(relationship, add):
     )
     assert sentence(relationship, PARTNER, "fr") == (
         "Les États-Unis ont une ambassade à Ottawa, des consulats généraux à "
-        "Calgary et Toronto, et un consulat à Winnipeg."
+        "Calgary et à Toronto, et un consulat à Winnipeg."
     )
 
 
@@ -186,7 +186,7 @@ def test_french_preposition_contracts_with_a_city_article(relationship, add):
     assert sentence(relationship, CANADA, "en") == "Canada has an embassy in Cairo."
 
 
-def test_contraction_repeats_the_preposition_for_each_city(relationship, add):
+def test_french_repeats_the_preposition_and_contracts_it(relationship, add):
     add(K.CONSULATE, "Cairo", city_fr="Le Caire")
     add(K.CONSULATE, "Alexandria", city_fr="Alexandrie")
     add(K.CONSULATE, "Les Abymes", city_fr="Les Abymes")

@@ -52,3 +52,11 @@ def test_an_empty_query_shows_the_form(client, demo):
     soup = html(client.get("/fr/recherche/?q="))
     assert soup.select_one("#search-q")
     assert not soup.select(".search-results")
+
+
+@pytest.mark.parametrize(
+    ("url", "button"), [("/en/search/", "Search"), ("/fr/recherche/", "Rechercher")]
+)
+def test_the_search_button_is_a_verb_in_each_language(client, demo, url, button):
+    soup = html(client.get(url))
+    assert soup.select_one(".search-page-row button").get_text() == button

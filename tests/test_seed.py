@@ -153,11 +153,11 @@ def test_seed_offices_sentence_in_french(french):
     sentence = normalize(french.select_one(".offices-sentence").get_text())
     assert sentence.startswith(
         "Le Canada a une ambassade à Washington, D.C. et des consulats généraux à "
-        "Atlanta, Boston, Chicago, Dallas, Denver, Detroit, Los Angeles, Miami, "
-        "Minneapolis, New York, San Francisco et Seattle. "
+        "Atlanta, à Boston, à Chicago, à Dallas, à Denver, à Detroit, à Los Angeles, "
+        "à Miami, à Minneapolis, à New York, à San Francisco et à Seattle. "
     )
     assert sentence.endswith(
         "Les États-Unis ont une ambassade à Ottawa, des consulats généraux à "
-        "Calgary, Halifax, Montréal, Québec, Toronto et Vancouver, et un consulat "
-        "à Winnipeg."
+        "Calgary, à Halifax, à Montréal, à Québec, à Toronto et à Vancouver, et un "
+        "consulat à Winnipeg."
     )

@@ -2,7 +2,7 @@
 
 "Canada has an embassy in Washington, D.C. and consulates general in Atlanta,
 Boston and Seattle." / « Le Canada a une ambassade à Washington, D.C. et des
-consulats généraux à Atlanta, Boston et Seattle. »
+consulats généraux à Atlanta, à Boston et à Seattle. »
 """
 
 from django import template
@@ -89,12 +89,12 @@ def kind_phrase(kind, count):
 
 
 def in_cities(cities):
-    """Return "in Atlanta, Boston and Seattle" / « à Atlanta, Boston et Seattle »."""
+    """Return "in Atlanta and Boston" / « à Atlanta et à Boston »."""
     cities = list(dict.fromkeys(cities))
     and_ = pgettext("joins the last two items of a list", "and")
-    if get_language() == "fr" and any(french_article(c) for c in cities):
-        # « au Caire et à Alexandrie »: once one preposition contracts with its
-        # city's article, each city takes its own.
+    if get_language() == "fr":
+        # French repeats the preposition before each place of a list, and
+        # contracts it with a city's article: « à Ottawa et au Caire ».
         return get_text_list([french_at(c) for c in cities], and_)
     preposition = pgettext("before a city name", "in")
     return f"{preposition} {get_text_list(cities, and_)}"

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "relations",
     "consulates",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the report form's rate-limit counters. Every app process must
+# share it: Redis when REDIS_URL is set; otherwise files under var/, shared by
+# the workers of one machine (local memory would be one cache per process).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"),
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -168,6 +188,24 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+}
+
+# How many proxies in front of the app append to X-Forwarded-For; the client
+# address is the one the outermost of them saw. 0: use the socket's address.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+
+# "Report a problem on this page".
+FEEDBACK_RATE_LIMITS = env_list("DJANGO_FEEDBACK_RATE_LIMITS", ["5/m", "50/h"])
+FEEDBACK_MAX_BODY_BYTES = 8192
+FEEDBACK_CONTACT_URLS = {
+    "en": os.environ.get(
+        "DJANGO_FEEDBACK_CONTACT_URL_EN",
+        "https://www.international.gc.ca/corporate-entreprise/contact-contactez/index.aspx?lang=eng",
+    ),
+    "fr": os.environ.get(
+        "DJANGO_FEEDBACK_CONTACT_URL_FR",
+        "https://www.international.gc.ca/corporate-entreprise/contact-contactez/index.aspx?lang=fra",
+    ),
 }
 
 LOGGING = {

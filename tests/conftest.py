@@ -120,3 +120,11 @@ def make_organization(db):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

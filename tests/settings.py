@@ -21,3 +21,6 @@ SECURE_SSL_REDIRECT = False
 # runserver does, so pages can be fetched with their assets.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test process gets its own cache, emptied before every test (conftest).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

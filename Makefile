@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help install run test serve lint format messages lock clean
+.PHONY: help install run test serve lint format messages lock clean bench-feedback
 
 # The first of these that runs and is 3.12 or newer (a pyenv shim may exist yet
 # fail); override with `make PYTHON=/path/to/python3.13`.
@@ -45,6 +45,9 @@ serve: install ## Serve with gunicorn as in production (no debug) at http://127.
 	$(MANAGE) collectstatic --no-input --verbosity 0 && \
 	$(MANAGE) migrate --no-input && \
 	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2
+
+bench-feedback: install ## Benchmark report submissions under gunicorn (SQLite, PostgreSQL)
+	$(PY) -m bench.feedback
 
 lint: install ## Check style with ruff
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,148 @@
+"""Run the site as production does (gunicorn, DEBUG off) on loopback, against a
+fresh database, for integration tests and benchmarks."""
+
+import contextlib
+import os
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Site:
+    url: str
+    database_url: str
+    log: Path
+
+    def count(self, table):
+        """Return the number of rows of `table` in the site's database."""
+        return scalar(self.database_url, f"SELECT COUNT(*) FROM {table}")
+
+
+def scalar(database_url, sql):
+    config = dj_database_url.parse(database_url)
+    if config["ENGINE"].endswith("sqlite3"):
+        with contextlib.closing(sqlite3.connect(config["NAME"])) as connection:
+            return connection.execute(sql).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def fresh_database(directory):
+    """Yield the URL of an empty database: a new PostgreSQL database beside
+    DATABASE_URL's when that is PostgreSQL, else a SQLite file."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        yield f"sqlite:///{directory}/db.sqlite3"
+        return
+    import psycopg
+
+    name = f"relations_run_{secrets.token_hex(4)}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_until_up(url, process, log, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/en/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(
+        f"gunicorn did not answer within {seconds} s:\n{log.read_text()}"
+    )
+
+
+@contextlib.contextmanager
+def running_site(workers=2, **environment):
+    """Migrate a fresh database, load the demo content, serve it with gunicorn."""
+    with tempfile.TemporaryDirectory(prefix="relations-site-") as directory:
+        with fresh_database(directory) as database_url:
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DJANGO_CACHE_DIR": f"{directory}/cache",
+                "DJANGO_LOG_LEVEL": "WARNING",
+                "DATABASE_URL": database_url,
+                **environment,
+            }
+            manage = [sys.executable, "manage.py"]
+            for command in (
+                ["migrate", "--no-input"],
+                ["load_demo"],
+                ["collectstatic", "--no-input"],
+            ):
+                subprocess.run(
+                    manage + command,
+                    cwd=BASE_DIR,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                )
+            port = free_port()
+            log = Path(directory) / "gunicorn.log"
+            with open(log, "w") as output:
+                process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "config.wsgi",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        str(workers),
+                        "--graceful-timeout",
+                        "5",
+                    ],
+                    cwd=BASE_DIR,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            url = f"http://127.0.0.1:{port}"
+            try:
+                wait_until_up(url, process, log)
+                yield Site(url=url, database_url=database_url, log=log)
+            finally:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()

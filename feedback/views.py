@@ -46,17 +46,18 @@ def report_problem(request):
         )
         response["Allow"] = "POST"
         return response
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit():
+        return refuse(
+            request, 400, _("This report could not be read."), keep_input=False
+        )
+    if int(length) > settings.FEEDBACK_MAX_BODY_BYTES:
+        return refuse(
+            request, 413, _("This report is too long to be sent."), keep_input=False
+        )
     if not is_from_this_site(request):
         return refuse(
             request, 403, _("This report was not sent: it did not come from this site.")
-        )
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = -1
-    if not 0 <= length <= settings.FEEDBACK_MAX_BODY_BYTES:
-        return refuse(
-            request, 413, _("This report is too long to be sent."), keep_input=False
         )
     if over_limit(request, "feedback", settings.FEEDBACK_RATE_LIMITS):
         return refuse(

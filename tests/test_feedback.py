@@ -286,6 +286,19 @@ def test_oversized_body_is_refused_without_being_read(client, demo, language):
     assert not ProblemReport.objects.exists()
 
 
+def test_a_malformed_length_is_refused(client, demo):
+    response = client.generic(
+        "POST",
+        ENDPOINT["fr"],
+        b"page=%2Ffr%2F&problems=broken",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="-5",
+    )
+    assert response.status_code == 400
+    assert "Ce signalement n’a pas pu être lu." in response.content.decode()
+    assert not ProblemReport.objects.exists()
+
+
 @pytest.mark.parametrize("method", ["get", "put", "delete", "patch"])
 def test_other_methods_are_refused(client, demo, method):
     response = getattr(client, method)(ENDPOINT["fr"])

@@ -8,6 +8,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
+from js_asset.js import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_prose_editor",
+    "reversion",
+    "axes",
     "relations",
     "consulates",
     "feedback",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +134,27 @@ else:
         }
     }
 
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and client never reach the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Kept so passwords hashed before Argon2 still verify (and get rehashed).
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Login protection: this many failed attempts for one username from one client
+# lock that pair out for DJANGO_AXES_COOLOFF_HOURS.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "relations.views.locked_out"
+# The same client address as the report form's rate limits (DJANGO_NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "feedback.ratelimit.client_address"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
@@ -155,6 +183,17 @@ MODELTRANSLATION_ENABLE_FALLBACKS = False
 JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
 JQUERY_UI_URL = "vendor/jquery-ui-1.14.2/jquery-ui.min.js"
 
+# The rich-text editor's link dialog gains "language of the linked page",
+# stored as hreflang and lang on the link (relations.richtext).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/prose-language-link.js")],
+        "extensions": {
+            "LanguageLink": html_tags(["a"], {"a": ["href", "hreflang", "lang"]})
+        },
+    }
+]
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -180,7 +219,9 @@ CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
+    # The nonce is sent only on pages that use it: the admin's rich-text
+    # editor needs an inline import map.
+    "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
@@ -216,4 +257,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
+    # Logins, failures and lockouts, whatever the root level.
+    "loggers": {"axes": {"level": "INFO"}},
 }

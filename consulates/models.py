@@ -2,15 +2,16 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from relations.models import RelationshipChild, unique_in_each_language
+from relations.models import (
+    Publishable,
+    PublishableQuerySet,
+    RelationshipChild,
+    Status,
+    unique_in_each_language,
+)
 
 
-class OfficeQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-
-class Office(RelationshipChild):
+class Office(Publishable, RelationshipChild):
     """A diplomatic or consular office shown on a relationship page."""
 
     class RunBy(models.TextChoices):
@@ -66,24 +67,27 @@ class Office(RelationshipChild):
     )
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
-    is_published = models.BooleanField(_("published"), default=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     # Publishing or withdrawing an office changes the relationship page.
-    untracked_fields = RelationshipChild.untracked_fields - {"is_published"}
+    untracked_fields = RelationshipChild.untracked_fields - {"status"}
 
-    objects = OfficeQuerySet.as_manager()
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("office")
         verbose_name_plural = _("offices")
+        permissions = [("publish_office", "Can publish, unpublish and archive offices")]
         ordering = ["relationship_id", "run_by", "sort_order", "pk"]
         constraints = unique_in_each_language("slug", name="office_slug")
 
     def __str__(self):
         return self.name or ""
 
+    def get_preview_url(self):
+        return self.relationship.get_preview_url()
+
     def mark_pages_modified(self, when):
-        was_published = getattr(self, "_saved_content", {}).get("is_published")
-        if self.is_published or was_published:
+        was_published = getattr(self, "_saved_content", {}).get("status")
+        if Status.PUBLISHED in {self.status, was_published}:
             super().mark_pages_modified(when)

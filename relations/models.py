@@ -1,17 +1,44 @@
+import contextlib
+import contextvars
 import functools
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, override, pgettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.fields import TranslationField
+from modeltranslation.translator import translator
 
-from .richtext import RichTextField
+from .richtext import RichTextField, has_text
+
+LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
+
+
+def language_in_sentence(language):
+    """Return the language's name as written mid-sentence ("en français")."""
+    if language == "en":
+        return pgettext("language name in a sentence", "English")
+    return pgettext("language name in a sentence", "French")
+
+
+_minor_change = contextvars.ContextVar("minor_change", default=False)
+
+
+@contextlib.contextmanager
+def minor_change(active=True):
+    """Within this block, saved changes leave "Date modified" where it is."""
+    token = _minor_change.set(active)
+    try:
+        yield
+    finally:
+        _minor_change.reset(token)
 
 
 def unique_in_each_language(field, name, together_with=()):
@@ -38,7 +65,7 @@ class PageContent(models.Model):
 
     untracked_fields = frozenset(
         {"id", "created_at", "updated_at", "content_modified_at"}
-        | {"is_published", "first_published_at"}
+        | {"status", "publish_at", "unpublish_at", "first_published_at"}
     )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -48,7 +75,8 @@ class PageContent(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self._state.adding or self.has_content_changes():
+        changed = self._state.adding or self.has_content_changes()
+        if changed and not _minor_change.get():
             self.mark_pages_modified(timezone.now())
         super().save(*args, **kwargs)
         self._saved_content = self._content()
@@ -92,17 +120,181 @@ class PageContent(models.Model):
         """Record that the pages showing this object changed at `when`."""
         raise NotImplementedError
 
+    def incomplete_fields(self):
+        """Return, for each language, the translated fields this object lacks in it.
+
+        A required field must be filled in both languages; an optional one in
+        both or in neither, so neither page shows what the other lacks.
+        """
+        missing = {language: [] for language in LANGUAGES}
+        translated = translator.get_options_for_model(type(self)).fields
+        for field in self._meta.concrete_fields:
+            name = field.name
+            if name not in translated:
+                continue
+            filled = {
+                language
+                for language in LANGUAGES
+                if has_text(str(getattr(self, f"{name}_{language}") or ""))
+            }
+            if filled or not field.blank:
+                for language in LANGUAGES:
+                    if language not in filled:
+                        missing[language].append(name)
+        return missing
+
+    def missing_translations(self):
+        """Return, for each language, readable labels of what is missing in it."""
+        return {
+            language: [str(self._meta.get_field(name).verbose_name) for name in names]
+            for language, names in self.incomplete_fields().items()
+        }
+
+    def must_stay_complete(self):
+        """Return True if visitors may see this object, so both languages are due."""
+        return False
+
+    def display_name(self):
+        """Return a name for messages, in whichever language has one."""
+        for language in (get_language(), *LANGUAGES):
+            with override(language):
+                if name := str(self):
+                    return name
+        return gettext("(untitled)")
+
 
 @receiver(post_delete)
 def mark_pages_modified_on_delete(sender, instance, **kwargs):
-    if isinstance(instance, PageContent):
+    if isinstance(instance, PageContent) and not _minor_change.get():
         instance.mark_pages_modified(timezone.now())
 
 
-class RelationshipQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
 
+
+class NotTranslated(Exception):
+    """Publishing refused: the object is not complete in both languages."""
+
+    def __init__(self, obj, missing):
+        super().__init__(obj, missing)
+        self.obj = obj
+        self.missing = missing
+
+    def __str__(self):
+        parts = []
+        for language, labels in self.missing.items():
+            if labels:
+                name = language_in_sentence(language)
+                parts.append(
+                    gettext("missing in %(language)s: %(fields)s")
+                    % {"language": name, "fields": "; ".join(labels)}
+                )
+        return gettext(
+            "“%(name)s” was not published: it must be complete in English and "
+            "French first (%(missing)s)."
+        ) % {"name": self.obj.display_name(), "missing": "; ".join(parts)}
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Return what visitors see at `at` (now): published and within its schedule."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=at),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at),
+            status=Status.PUBLISHED,
+        )
+
+    def due_to_appear(self, at):
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=at)
+
+    def due_to_disappear(self, at):
+        return self.filter(status=Status.PUBLISHED, unpublish_at__lte=at)
+
+
+class Publishable(models.Model):
+    """Draft, published or archived; visible to visitors only when published
+    and within its schedule, which is read at request time."""
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. Once published, visitors see it from this date and time."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish on"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. Visitors stop seeing it at this date and time."),
+    )
+    first_published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.first_published_at is None:
+            now = timezone.now()
+            self.first_published_at = max(now, self.publish_at or now)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "first_published_at",
+                }
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.publish_at and self.unpublish_at:
+            if self.unpublish_at <= self.publish_at:
+                raise ValidationError(
+                    {"unpublish_at": _("Unpublish after the publication date.")}
+                )
+
+    def is_live(self, at=None):
+        at = at or timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and (self.publish_at is None or self.publish_at <= at)
+            and (self.unpublish_at is None or self.unpublish_at > at)
+        )
+
+    def must_stay_complete(self):
+        return self.status == Status.PUBLISHED
+
+    def publish(self):
+        """Publish now, or at `publish_at`; refuse if a language is incomplete."""
+        missing = self.missing_translations()
+        if any(missing.values()):
+            raise NotTranslated(self, missing)
+        now = timezone.now()
+        if self.unpublish_at and self.unpublish_at <= now:
+            self.unpublish_at = None
+        self.status = Status.PUBLISHED
+        self.save(update_fields=["status", "unpublish_at"])
+
+    def unpublish(self):
+        """Take it back to draft: visitors no longer see it."""
+        self.status = Status.DRAFT
+        self.save(update_fields=["status"])
+
+    def archive(self):
+        self.status = Status.ARCHIVED
+        self.save(update_fields=["status"])
+
+
+class RelationshipQuerySet(PublishableQuerySet):
     def for_page(self):
         """Fetch everything a relationship page shows, in a fixed number of queries."""
         from consulates.models import Office
@@ -123,7 +315,7 @@ class RelationshipQuerySet(models.QuerySet):
         )
 
 
-class Relationship(PageContent):
+class Relationship(Publishable, PageContent):
     """Canada's relationship with one partner country: one page per language."""
 
     country_code = models.CharField(
@@ -161,10 +353,6 @@ class Relationship(PageContent):
         max_length=300,
         help_text=_("One or two sentences; search engines show it under the title."),
     )
-    is_published = models.BooleanField(_("published"), default=False)
-    first_published_at = models.DateTimeField(
-        _("first published"), null=True, blank=True, editable=False
-    )
     content_modified_at = models.DateTimeField(
         _("date modified"),
         default=timezone.now,
@@ -190,28 +378,104 @@ class Relationship(PageContent):
         verbose_name = _("relationship")
         verbose_name_plural = _("relationships")
         ordering = ["country_code"]
+        permissions = [
+            ("publish_relationship", "Can publish, unpublish and archive relationships")
+        ]
         constraints = unique_in_each_language("slug", name="relationship_slug")
 
     def __str__(self):
         return self.title or self.country_code
 
     def save(self, *args, **kwargs):
-        if self.is_published and self.first_published_at is None:
-            self.first_published_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {
-                *update_fields,
-                "content_modified_at",
-                "first_published_at",
-            }
+            kwargs["update_fields"] = {*update_fields, "content_modified_at"}
+        former = {
+            language: getattr(self, "_saved_content", {}).get(f"slug_{language}")
+            for language in LANGUAGES
+        }
         super().save(*args, **kwargs)
+        self.keep_former_slugs(former)
 
     def get_absolute_url(self):
         return reverse("relations:relationship_detail", kwargs={"slug": self.slug})
 
+    def get_preview_url(self):
+        return reverse("relations:relationship_preview", kwargs={"pk": self.pk})
+
+    def keep_former_slugs(self, former):
+        """Let the old address of a page that was ever public redirect to it."""
+        for language, old in former.items():
+            new = getattr(self, f"slug_{language}")
+            if old == new:
+                continue
+            FormerSlug.objects.filter(language=language, slug=new).delete()
+            if old and self.first_published_at is not None:
+                FormerSlug.objects.update_or_create(
+                    language=language, slug=old, defaults={"relationship": self}
+                )
+
     def mark_pages_modified(self, when):
         self.content_modified_at = when
+
+    def missing_translations(self):
+        """Return what the page lacks in each language: its own fields, its
+        areas of action and the agreements and organizations it lists."""
+        missing = super().missing_translations()
+        children = [
+            *self.topics.all(),
+            *(link.item for link in self.agreement_links.all()),
+            *(link.item for link in self.organization_links.all()),
+        ]
+        for child in children:
+            for language, labels in child.missing_translations().items():
+                missing[language].extend(
+                    gettext("%(kind)s “%(name)s”: %(field)s")
+                    % {
+                        "kind": child._meta.verbose_name,
+                        "name": child.display_name(),
+                        "field": label,
+                    }
+                    for label in labels
+                )
+        return missing
+
+    def content_fingerprint(self):
+        """Return the page's content with its children's, to tell if it changed."""
+        children = [
+            *self.topics.all(),
+            *self.agreement_links.all(),
+            *self.organization_links.all(),
+        ]
+        return (
+            self._content(),
+            sorted(
+                (type(c).__name__, c.pk, sorted(c._content().items())) for c in children
+            ),
+        )
+
+
+class FormerSlug(models.Model):
+    """An address a public page no longer has; it redirects to the page."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    slug = models.SlugField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "slug"], name="former_slug_once_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"/{self.language}/…/{self.slug}/"
 
 
 class RelationshipChild(PageContent):
@@ -219,6 +483,10 @@ class RelationshipChild(PageContent):
 
     class Meta:
         abstract = True
+
+    def must_stay_complete(self):
+        relationship = getattr(self, "relationship", None)
+        return relationship is not None and relationship.must_stay_complete()
 
     def mark_pages_modified(self, when):
         # A child moved to another relationship changes both pages.
@@ -303,6 +571,12 @@ class LinkedItem(PageContent):
     def mark_pages_modified(self, when):
         if self.pk is not None:
             self.relationships.update(content_modified_at=when)
+
+    def must_stay_complete(self):
+        return (
+            self.pk is not None
+            and self.relationships.filter(status=Status.PUBLISHED).exists()
+        )
 
 
 class Agreement(LinkedItem):

@@ -1,20 +1,33 @@
+import reversion
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Agreement, Organization, Relationship, Topic
+from .models import (
+    Agreement,
+    Organization,
+    Relationship,
+    RelationshipAgreement,
+    RelationshipOrganization,
+    Topic,
+)
 
 
 class BothLanguages(TranslationOptions):
-    required_languages = ("en", "fr")
+    """Drafts may lack a language; publishing requires both (Publishable.publish)."""
+
+    required_languages = ()
 
 
 @register(Relationship)
 class RelationshipTranslation(BothLanguages):
     fields = ("partner_name", "partner_name_with_article", "title", "slug", "summary")
+    # Unique per language: a draft without its French slug stores NULL, not "".
+    empty_values = {"slug": None}
 
 
 @register(Topic)
 class TopicTranslation(BothLanguages):
     fields = ("title", "anchor", "body", "closing")
+    empty_values = {"anchor": None}
 
 
 @register(Agreement)
@@ -25,3 +38,16 @@ class AgreementTranslation(BothLanguages):
 @register(Organization)
 class OrganizationTranslation(BothLanguages):
     fields = ("name", "url")
+
+
+# reversion records the fields a model has when it is registered: only now,
+# after modeltranslation added title_en and title_fr, does it keep both.
+reversion.register(
+    Relationship,
+    follow=["topics", "agreement_links", "organization_links"],
+)
+reversion.register(Topic)
+reversion.register(RelationshipAgreement)
+reversion.register(RelationshipOrganization)
+reversion.register(Agreement)
+reversion.register(Organization)

@@ -12,4 +12,9 @@ urlpatterns = [
         name="relationship_detail",
     ),
     path(_("search/"), views.search, name="search"),
+    path(
+        _("preview/relations/<int:pk>/"),
+        views.RelationshipPreviewView.as_view(),
+        name="relationship_preview",
+    ),
 ]

@@ -1,20 +1,26 @@
 import unicodedata
 
+from django.conf import settings
 from django.db.models import Max, Min, Q
 from django.http import (
+    Http404,
+    HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
+    HttpResponsePermanentRedirect,
     HttpResponseServerError,
 )
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from consulates.models import Office
 
 from .forms import SearchForm
-from .models import Relationship, Topic
+from .models import FormerSlug, Relationship, Topic
 
 SEARCH_RESULTS_SHOWN = 50
 
@@ -55,7 +61,22 @@ class RelationshipListView(ListView):
 
 
 class RelationshipDetailView(DetailView):
-    queryset = Relationship.objects.published().for_page()
+    def get_queryset(self):
+        return Relationship.objects.published().for_page()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A page whose address changed: its old address still leads to it.
+            former = FormerSlug.objects.filter(
+                language=get_language(),
+                slug=kwargs["slug"],
+                relationship__in=Relationship.objects.published(),
+            ).first()
+            if former is None:
+                raise
+            return HttpResponsePermanentRedirect(former.relationship.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         relationship = self.object
@@ -69,6 +90,31 @@ class RelationshipDetailView(DetailView):
             organizations=[link.item for link in relationship.organization_links.all()],
             **kwargs,
         )
+
+
+class RelationshipPreviewView(RelationshipDetailView):
+    """Any page, in any state, exactly as visitors would see it; staff only."""
+
+    def get_queryset(self):
+        return Relationship.objects.for_page()
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            raise Http404
+        if not user.has_perm("relations.view_relationship"):
+            raise Http404
+        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        response = self.render_to_response(
+            self.get_context_data(
+                object=self.object,
+                preview=True,
+                object_url=Relationship.get_preview_url,
+            )
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        add_never_cache_headers(response)
+        return response
 
 
 def search(request):
@@ -102,13 +148,13 @@ def find(query):
         | Q(summary__icontains=query)
     )
     topics = (
-        Topic.objects.filter(relationship__is_published=True)
+        Topic.objects.filter(relationship__in=Relationship.objects.published())
         .filter(Q(title__icontains=query) | Q(body__icontains=query))
         .select_related("relationship")
     )
     offices = (
         Office.objects.published()
-        .filter(relationship__is_published=True)
+        .filter(relationship__in=Relationship.objects.published())
         .filter(Q(name__icontains=query) | Q(city__icontains=query))
         .select_related("relationship")
     )
@@ -161,6 +207,15 @@ def bad_request(request, exception):
 
 def permission_denied(request, exception):
     return HttpResponseForbidden(loader.render_to_string("403.html"))
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer once a username and client are locked out."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    html = loader.render_to_string(
+        "errors/page.html", {"status": 429, "lockout_minutes": minutes}
+    )
+    return HttpResponse(html, status=429)
 
 
 def server_error(request):

@@ -36,11 +36,11 @@ def demo(db):
 
 @pytest.fixture
 def make_relationship(db):
-    def make(code="MX", is_published=True, **fields):
+    def make(code="MX", status="published", **fields):
         n = next(_serial)
         values = {
             "country_code": code,
-            "is_published": is_published,
+            "status": status,
             **both("partner_name", "Mexico", "Mexique"),
             **both("partner_name_with_article", "Mexico", "le Mexique"),
             **both("title", "Canada-Mexico relations", "Relations Canada-Mexique"),
@@ -78,7 +78,7 @@ def make_office(db):
             "relationship": relationship,
             "run_by": Office.RunBy.CANADA,
             "kind": Office.Kind.EMBASSY,
-            "is_published": True,
+            "status": "published",
             "sort_order": n,
             **both("name", f"Office {n}", f"Bureau {n}"),
             **both("city", city, city_fr or city),
@@ -128,3 +128,13 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request handled in French leaves French active: start each test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -43,23 +43,23 @@ def test_a_change_in_either_language_moves_the_date(page):
 
 def test_publishing_the_page_does_not_move_the_date(page):
     relationship, *_ = page
-    relationship.is_published = False
+    relationship.status = "draft"
     relationship.save()
-    relationship.is_published = True
+    relationship.status = "published"
     relationship.save()
     assert not moved(relationship)
 
 
 def test_first_publication_is_recorded_once(make_relationship):
-    relationship = make_relationship(is_published=False)
+    relationship = make_relationship(status="draft")
     assert relationship.first_published_at is None
-    relationship.is_published = True
+    relationship.status = "published"
     relationship.save()
     first = relationship.first_published_at
     assert first is not None
-    relationship.is_published = False
+    relationship.status = "draft"
     relationship.save()
-    relationship.is_published = True
+    relationship.status = "published"
     relationship.save()
     assert relationship.first_published_at == first
 
@@ -97,7 +97,7 @@ def test_unlisting_an_agreement_moves_the_date(page):
 def test_publishing_an_office_moves_the_date_but_editing_a_draft_does_not(page):
     relationship, _, office, _ = page
     draft = Office.objects.get(pk=office.pk)
-    draft.is_published = False
+    draft.status = "draft"
     draft.save()
     assert moved(relationship)
 
@@ -106,7 +106,7 @@ def test_publishing_an_office_moves_the_date_but_editing_a_draft_does_not(page):
     draft.save()
     assert not moved(relationship)
 
-    draft.is_published = True
+    draft.status = "published"
     draft.save()
     assert moved(relationship)
 

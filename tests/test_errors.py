@@ -52,7 +52,7 @@ def test_unknown_pages_answer_a_styled_404_in_the_url_language(
 def test_unpublished_relationship_is_not_found(
     client, make_relationship, url, language
 ):
-    make_relationship(is_published=False, slug_en="mexico", slug_fr="mexique")
+    make_relationship(status="draft", slug_en="mexico", slug_fr="mexique")
     response = client.get(url)
     assert response.status_code == 404
     assert html(response).h1.get_text() == NOT_FOUND[language]

@@ -256,7 +256,7 @@ def test_bad_input_is_refused_and_nothing_stored(client, demo, case, data, json)
 
 
 def test_unpublished_page_cannot_receive_reports(client, demo, make_relationship):
-    make_relationship(is_published=False, slug_en="mexico", slug_fr="mexique")
+    make_relationship(status="draft", slug_en="mexico", slug_fr="mexique")
     assert post(client, page="/en/relations/mexico/").status_code == 400
     assert not ProblemReport.objects.exists()
 

@@ -197,7 +197,7 @@ def test_french_repeats_the_preposition_and_contracts_it(relationship, add):
 
 def test_unpublished_offices_are_left_out(relationship, make_office, client):
     make_office(relationship, city="Ottawa")
-    make_office(relationship, city="Toronto", kind=K.CONSULATE, is_published=False)
+    make_office(relationship, city="Toronto", kind=K.CONSULATE, status="draft")
     assert sentence(relationship, CANADA, "en") == "Canada has an embassy in Ottawa."
 
 

@@ -253,7 +253,7 @@ def test_breadcrumbs_of_the_relationship_page_lead_home(page):
 
 
 def test_home_lists_published_relationships_only(client, demo, make_relationship):
-    make_relationship(code="MX", is_published=False)
+    make_relationship(code="MX", status="draft")
     soup = html(client.get("/fr/"))
     titles = [a.get_text() for a in soup.select(".relationship-list h2 a")]
     assert titles == ["Relations Canada–États-Unis"]
@@ -318,7 +318,7 @@ def test_urls_are_lowercase_ascii_in_their_language(url, name):
 def test_home_copes_with_a_page_published_by_a_bulk_update(
     client, demo, make_relationship
 ):
-    draft = make_relationship(code="MX", is_published=False)
-    type(draft).objects.filter(pk=draft.pk).update(is_published=True)
+    draft = make_relationship(code="MX", status="draft")
+    type(draft).objects.filter(pk=draft.pk).update(status="published")
     for url in ("/en/", "/fr/recherche/?q=mexique"):
         assert client.get(url).status_code == 200

@@ -31,7 +31,7 @@ def test_offices_are_found_by_city(client, demo):
 
 
 def test_unpublished_content_is_never_found(client, demo):
-    demo.is_published = False
+    demo.status = "draft"
     demo.save()
     assert result_titles(client, "/en/search/", q="trade") == []
 

@@ -20,7 +20,7 @@ KIND_ORDER = {kind: position for position, kind in enumerate(Office.Kind)}
 def offices_sentence(relationship, run_by):
     """Return the sentence listing the offices `run_by` one side, or ""."""
     offices = [
-        o for o in relationship.offices.all() if o.is_published and o.run_by == run_by
+        o for o in relationship.offices.all() if o.is_live() and o.run_by == run_by
     ]
     if not offices:
         return ""

@@ -5,7 +5,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from relations.richtext import sanitize
+from relations.richtext import label_other_language_links, sanitize
 
 register = template.Library()
 
@@ -14,14 +14,15 @@ register = template.Library()
 def page_url(context, language, absolute=False, query=False):
     """Return the address of this page in `language`.
 
-    A page about an object asks the object (its slug is translated); any other
-    page translates its URL pattern.
+    A page about an object asks the object (its slug is translated), or the
+    view's `object_url` (a preview); any other page translates its URL pattern.
     """
     request = context["request"]
     obj = context.get("object")
     if hasattr(obj, "get_absolute_url"):
+        object_url = context.get("object_url") or type(obj).get_absolute_url
         with translation.override(language):
-            url = obj.get_absolute_url()
+            url = object_url(obj)
     else:
         url = translate_url(request.path, language)
     if query and request.GET:
@@ -34,4 +35,5 @@ def page_url(context, language, absolute=False, query=False):
 @register.filter
 def rich_text(html):
     """Render editors' HTML; sanitised again here so no stored path can bypass it."""
-    return mark_safe(sanitize(html or ""))
+    html = sanitize(html or "")
+    return mark_safe(label_other_language_links(html, translation.get_language()))

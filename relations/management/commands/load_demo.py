@@ -1,6 +1,7 @@
 import tomllib
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -61,7 +62,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset=False, dry_run=False, **options):
         data = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment("Demo content loaded (load_demo).")
             report = self.load(data, reset=reset)
             if dry_run:
                 transaction.set_rollback(True)
@@ -121,10 +123,12 @@ class Command(BaseCommand):
             Office.objects.create(
                 relationship=relationship,
                 sort_order=order,
-                is_published=True,
                 **untranslated(office),
                 **translated(office),
-            )
+            ).publish()
+        # Through the official-languages gate, like any page an editor publishes.
+        relationship.refresh_from_db()
+        relationship.publish()
 
         report = (
             f"{verb} {relationship.title_en}: {len(data['topics'])} areas of action, "

@@ -1,0 +1,57 @@
+import reversion
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from consulates.models import Office
+from relations.models import Relationship, Status
+
+
+class Command(BaseCommand):
+    help = (
+        "Record scheduled publications and withdrawals that have come due. "
+        "Visitors already see the right content without it (the schedule is read "
+        "at request time); run it from cron so history shows each transition."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what is due; save nothing."
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        now = timezone.now()
+        appeared = withdrawn = 0
+        with transaction.atomic():
+            for model in (Relationship, Office):
+                for obj in model.objects.due_to_disappear(now):
+                    self.record(
+                        obj,
+                        "Unpublished as scheduled.",
+                        dry_run,
+                        status=Status.DRAFT,
+                        unpublish_at=None,
+                    )
+                    withdrawn += 1
+                for obj in model.objects.due_to_appear(now):
+                    self.record(
+                        obj, "Published as scheduled.", dry_run, publish_at=None
+                    )
+                    appeared += 1
+            if dry_run:
+                transaction.set_rollback(True)
+        prefix = "Dry run, nothing saved: " if dry_run else ""
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{prefix}{appeared} published and {withdrawn} unpublished "
+                "as scheduled."
+            )
+        )
+
+    def record(self, obj, comment, dry_run, **changes):
+        self.stdout.write(f"{comment} {obj._meta.verbose_name}: {obj}")
+        with reversion.create_revision():
+            for name, value in changes.items():
+                setattr(obj, name, value)
+            obj.save(update_fields=list(changes))
+            reversion.set_comment(comment)

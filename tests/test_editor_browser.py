@@ -1,0 +1,115 @@
+"""A publisher writes a page in both languages in a real browser; the
+official-languages gate stops it until the French is there."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bench.server import running_site
+
+from .test_browser import CHROMIUM, browser  # noqa: F401 - shared fixture
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is missing"),
+]
+
+PASSWORD = "Correct-Horse-Battery-42"
+
+SETUP = f"""
+from django.contrib.auth.models import Group, User
+from relations.models import Relationship, Topic
+
+user = User.objects.create_user("pat", password="{PASSWORD}", is_staff=True)
+user.groups.add(Group.objects.get(name="Publisher"))
+page = Relationship.objects.create(
+    country_code="MX",
+    partner_name_en="Mexico", partner_name_fr="Mexique",
+    partner_name_with_article_en="Mexico", partner_name_with_article_fr="le Mexique",
+    title_en="Canada-Mexico relations", title_fr="Relations Canada-Mexique",
+    slug_en="mexico", slug_fr="mexique",
+    summary_en="Canada and Mexico.", summary_fr="Le Canada et le Mexique.",
+)
+Topic.objects.create(
+    relationship=page, sort_order=1,
+    title_en="Trade", title_fr="Commerce", anchor_en="trade", anchor_fr="commerce",
+)
+print(page.pk)
+"""
+
+
+@pytest.fixture(scope="module")
+def site():
+    with running_site(workers=1) as site:
+        # The site's own settings (and password hasher), not the tests' ones.
+        environment = {
+            **os.environ,
+            "DATABASE_URL": site.database_url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "1",
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SETUP],
+            env=environment,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        site.page_id = result.stdout.strip().splitlines()[-1]
+        yield site
+
+
+def write(page, textarea_id, text):
+    """Type into the rich-text editor that replaced a textarea, on its tab."""
+    panel = page.evaluate(
+        f"document.getElementById('{textarea_id}').closest('[id^=tab_]').id"
+    )
+    page.click(f'a[href="#{panel}"]')
+    editor = page.locator(f"#{panel} [contenteditable=true]")
+    editor.click()
+    editor.press_sequentially(text)
+
+
+def run_action(page, action):
+    page.select_option('select[name="CHANGE_FORM-action"]', action)
+    page.click('button[name="index"], button:has-text("Run")')
+
+
+def test_publisher_writes_both_languages_and_publishes(site, browser):  # noqa: F811
+    url = site.url
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{url}/en/admin/login/")
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/en/admin/")
+    change = f"{url}/en/admin/relations/relationship/{site.page_id}/change/"
+    page.goto(change)
+
+    write(page, "id_topics-0-body_en", "Canada and Mexico trade every day.")
+    page.click('input[name="_continue"]')
+    assert page.locator(".messagelist .success").count() == 1
+
+    run_action(page, "publish")
+    refusal = page.locator(".messagelist .error").inner_text()
+    assert "was not published" in refusal
+    assert "missing in French" in refusal and "body" in refusal
+    assert context.request.get(f"{url}/fr/relations/mexique/").status == 404
+
+    write(
+        page, "id_topics-0-body_fr", "Le Canada et le Mexique commercent chaque jour."
+    )
+    page.click('input[name="_continue"]')
+    run_action(page, "publish")
+    assert "1 item published." in page.locator(".messagelist").inner_text()
+
+    visitor = browser.new_context().new_page()
+    visitor.goto(f"{url}/fr/relations/mexique/")
+    assert visitor.locator("h1").inner_text() == "Relations Canada-Mexique"
+    section = visitor.locator("section#commerce, section:has(h2#commerce)")
+    assert "Le Canada et le Mexique commercent chaque jour." in section.inner_text()
+    assert visitor.locator("html").get_attribute("lang") == "fr"
+    context.close()

@@ -42,9 +42,3 @@ class OfficeAdmin(PublishingAdmin):
         ),
         PublishingAdmin.publication_fieldset,
     ]
-
-    def get_preview_url(self, obj):
-        return obj.relationship.get_preview_url()
-
-    def preview_url(self, obj, language):
-        return super().preview_url(obj.relationship, language)

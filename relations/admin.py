@@ -209,10 +209,19 @@ def field_changes(model, old, new):
     return changes
 
 
-class PublishingAdmin(VersionAdmin, TabbedTranslationAdmin):
-    """Admin for content with a status, a translation gate and a history."""
+class MinorChangeAdmin(VersionAdmin, TabbedTranslationAdmin):
+    """Content admin whose form offers "Minor change" (see ContentForm)."""
 
     form = ContentForm
+
+    def save_model(self, request, obj, form, change):
+        with minor_change(form.cleaned_data.get("minor_change", False)):
+            super().save_model(request, obj, form, change)
+
+
+class PublishingAdmin(MinorChangeAdmin):
+    """Admin for content with a status, a translation gate and a history."""
+
     object_history_template = "admin/publishing/object_history.html"
     change_form_template = "admin/publishing/change_form.html"
     actions = ["publish", "unpublish", "archive"]
@@ -295,19 +304,21 @@ class PublishingAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     # Publishing actions
 
-    def _transition(self, request, queryset, change, comment):
+    def _transition(self, request, queryset, method, comment, done_message):
+        """Call `method` on each object, each in a revision; report the outcome."""
         done = 0
         for obj in queryset:
             try:
                 with reversion.create_revision():
-                    change(obj)
+                    getattr(obj, method)()
                     reversion.set_user(request.user)
                     reversion.set_comment(comment)
             except NotTranslated as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
             else:
                 done += 1
-        return done
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
 
     @admin.action(
         description=_("Publish"),
@@ -315,18 +326,18 @@ class PublishingAdmin(VersionAdmin, TabbedTranslationAdmin):
         location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
     )
     def publish(self, request, queryset):
-        done = self._transition(
-            request, queryset, lambda obj: obj.publish(), gettext("Published.")
-        )
-        if done:
-            self.message_user(
-                request,
+        self._transition(
+            request,
+            queryset,
+            "publish",
+            gettext("Published."),
+            lambda done: (
                 ngettext(
                     "%(count)d item published.", "%(count)d items published.", done
                 )
-                % {"count": done},
-                messages.SUCCESS,
-            )
+                % {"count": done}
+            ),
+        )
 
     @admin.action(
         description=_("Unpublish (back to draft)"),
@@ -334,16 +345,17 @@ class PublishingAdmin(VersionAdmin, TabbedTranslationAdmin):
         location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
     )
     def unpublish(self, request, queryset):
-        done = self._transition(
-            request, queryset, lambda o: o.unpublish(), gettext("Unpublished.")
-        )
-        self.message_user(
+        self._transition(
             request,
-            ngettext(
-                "%(count)d item unpublished.", "%(count)d items unpublished.", done
-            )
-            % {"count": done},
-            messages.SUCCESS,
+            queryset,
+            "unpublish",
+            gettext("Unpublished."),
+            lambda done: (
+                ngettext(
+                    "%(count)d item unpublished.", "%(count)d items unpublished.", done
+                )
+                % {"count": done}
+            ),
         )
 
     @admin.action(
@@ -352,21 +364,18 @@ class PublishingAdmin(VersionAdmin, TabbedTranslationAdmin):
         location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
     )
     def archive(self, request, queryset):
-        done = self._transition(
-            request, queryset, lambda o: o.archive(), gettext("Archived.")
-        )
-        self.message_user(
+        self._transition(
             request,
-            ngettext("%(count)d item archived.", "%(count)d items archived.", done)
-            % {"count": done},
-            messages.SUCCESS,
+            queryset,
+            "archive",
+            gettext("Archived."),
+            lambda done: (
+                ngettext("%(count)d item archived.", "%(count)d items archived.", done)
+                % {"count": done}
+            ),
         )
 
     # Saving
-
-    def save_model(self, request, obj, form, change):
-        with minor_change(form.cleaned_data.get("minor_change", False)):
-            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         minor = form.cleaned_data.get("minor_change", False)
@@ -642,15 +651,10 @@ class RelationshipAdmin(PublishingAdmin):
         return super().get_queryset(request).for_page()
 
     def compared_children(self, obj):
-        return [
-            *obj.topics.all(),
-            *(link.item for link in obj.agreement_links.all()),
-            *(link.item for link in obj.organization_links.all()),
-        ]
+        return obj.translated_parts()
 
 
-class LinkedItemAdmin(VersionAdmin, TabbedTranslationAdmin):
-    form = ContentForm
+class LinkedItemAdmin(MinorChangeAdmin):
     list_display = ["name", "url", "page_count"]
     search_fields = ["name_en", "name_fr"]
     fields = ["name", "url", "minor_change"]
@@ -661,10 +665,6 @@ class LinkedItemAdmin(VersionAdmin, TabbedTranslationAdmin):
     @admin.display(description=_("pages"), ordering="pages")
     def page_count(self, obj):
         return obj.pages
-
-    def save_model(self, request, obj, form, change):
-        with minor_change(form.cleaned_data.get("minor_change", False)):
-            super().save_model(request, obj, form, change)
 
 
 @admin.register(Agreement)

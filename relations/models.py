@@ -154,6 +154,10 @@ class PageContent(models.Model):
         """Return True if visitors may see this object, so both languages are due."""
         return False
 
+    def content_fingerprint(self):
+        """Return the content shown to visitors, to tell whether it changed."""
+        return self._content()
+
     def display_name(self):
         """Return a name for messages, in whichever language has one."""
         for language in (get_language(), *LANGUAGES):
@@ -422,12 +426,7 @@ class Relationship(Publishable, PageContent):
         """Return what the page lacks in each language: its own fields, its
         areas of action and the agreements and organizations it lists."""
         missing = super().missing_translations()
-        children = [
-            *self.topics.all(),
-            *(link.item for link in self.agreement_links.all()),
-            *(link.item for link in self.organization_links.all()),
-        ]
-        for child in children:
+        for child in self.translated_parts():
             for language, labels in child.missing_translations().items():
                 missing[language].extend(
                     gettext("%(kind)s “%(name)s”: %(field)s")
@@ -439,6 +438,14 @@ class Relationship(Publishable, PageContent):
                     for label in labels
                 )
         return missing
+
+    def translated_parts(self):
+        """Return what the page shows besides its own fields, each translated."""
+        return [
+            *self.topics.all(),
+            *(link.item for link in self.agreement_links.all()),
+            *(link.item for link in self.organization_links.all()),
+        ]
 
     def content_fingerprint(self):
         """Return the page's content with its children's, to tell if it changed."""

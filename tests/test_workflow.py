@@ -381,3 +381,21 @@ def test_compare_languages_shows_both_side_by_side(superuser_client, demo):
     assert cells[0]["lang"] == "en" and cells[1]["lang"] == "fr"
     assert "Pays partenaire" in page.text or "pays partenaire" in page.text
     assert "Canada–États-Unis" in page.text
+
+
+def test_restoring_an_office_keeps_its_status(superuser_client, demo):
+    office = demo.offices.first()
+    url = admin_url("consulates_office_change", "en", office.pk)
+    data = {**form_data(superuser_client.get(url), "office_form"), "_save": "1"}
+    original_name = data["name_fr"]
+    data["name_fr"] = "Bureau renommé"
+    assert superuser_client.post(url, data).status_code == 302
+    earlier = Version.objects.get_for_object(office)[1]
+    revision_url = admin_url("consulates_office_revision", "en", office.pk, earlier.pk)
+    page = superuser_client.get(revision_url)
+    assert page.status_code == 200
+    restore = {**form_data(page, "office_form"), "_save": "1"}
+    assert superuser_client.post(revision_url, restore).status_code == 302
+    office.refresh_from_db()
+    assert office.name_fr == original_name
+    assert office.status == Status.PUBLISHED

@@ -11,8 +11,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import CharField, Count, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -31,6 +34,7 @@ from reversion.models import Version
 from .models import (
     LANGUAGES,
     Agreement,
+    DraftChange,
     NotTranslated,
     Organization,
     Relationship,
@@ -224,7 +228,7 @@ class PublishingAdmin(MinorChangeAdmin):
 
     object_history_template = "admin/publishing/object_history.html"
     change_form_template = "admin/publishing/change_form.html"
-    actions = ["publish", "unpublish", "archive"]
+    actions = ["publish", "unpublish", "archive", "discard_draft_change"]
     publication_fieldset = (
         _("Publishing"),
         {
@@ -244,6 +248,14 @@ class PublishingAdmin(MinorChangeAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
+    def holds_changes(self, request, obj):
+        """Return True if what this user saves of `obj` waits for a publisher."""
+        return (
+            obj is not None
+            and obj.status == Status.PUBLISHED
+            and not self.has_publish_permission(request, obj)
+        )
+
     def get_readonly_fields(self, request, obj=None):
         fields = [
             *super().get_readonly_fields(request, obj),
@@ -256,8 +268,21 @@ class PublishingAdmin(MinorChangeAdmin):
 
     # Lists
 
+    def get_queryset(self, request):
+        drafts = DraftChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=Cast(OuterRef("pk"), CharField()),
+        )
+        return super().get_queryset(request).annotate(has_draft_change=Exists(drafts))
+
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
+        label = self._status_label(obj)
+        if getattr(obj, "has_draft_change", False):
+            return gettext("%(status)s, with draft changes") % {"status": label}
+        return label
+
+    def _status_label(self, obj):
         now = timezone.now()
         label = obj.get_status_display()
         if obj.status == Status.PUBLISHED and obj.publish_at and obj.publish_at > now:
@@ -305,11 +330,18 @@ class PublishingAdmin(MinorChangeAdmin):
     # Publishing actions
 
     def _transition(self, request, queryset, method, comment, done_message):
-        """Call `method` on each object, each in a revision; report the outcome."""
+        """Call `method` on each object, each in a revision; report the outcome.
+
+        Publishing an object publishes its draft changes, if it has any.
+        """
         done = 0
         for obj in queryset:
             try:
-                with reversion.create_revision():
+                with transaction.atomic(), reversion.create_revision():
+                    draft = DraftChange.objects.for_object(obj).first()
+                    if method == "publish" and draft is not None:
+                        obj = draft.apply()
+                        draft.delete()
                     getattr(obj, method)()
                     reversion.set_user(request.user)
                     reversion.set_comment(comment)
@@ -375,7 +407,37 @@ class PublishingAdmin(MinorChangeAdmin):
             ),
         )
 
+    @admin.action(
+        description=_("Discard draft changes"),
+        permissions=["change"],
+        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
+    )
+    def discard_draft_change(self, request, queryset):
+        drafts = DraftChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id__in=[str(pk) for pk in queryset.values_list("pk", flat=True)],
+        )
+        count = drafts.delete()[0]
+        self.message_user(
+            request,
+            ngettext(
+                "Draft changes of %(count)d item discarded.",
+                "Draft changes of %(count)d items discarded.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
     # Saving
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_holding_changes", False) and level == messages.SUCCESS:
+            message = gettext(
+                "Your changes are saved as a draft. Visitors see the published "
+                "version until a publisher publishes them."
+            )
+        super().message_user(request, message, level, *args, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         minor = form.cleaned_data.get("minor_change", False)
@@ -384,11 +446,7 @@ class PublishingAdmin(MinorChangeAdmin):
         before = getattr(request, "_restoring", None)
         obj = form.instance
         if before and not minor and before["fingerprint"] != obj.content_fingerprint():
-            obj.mark_pages_modified(timezone.now())
-            if hasattr(obj, "content_modified_at"):
-                type(obj).objects.filter(pk=obj.pk).update(
-                    content_modified_at=obj.content_modified_at
-                )
+            obj.record_modified(timezone.now())
 
     # Restore: reversion reverts every column; keep the publication state and
     # move "Date modified" only if the restored content differs.
@@ -405,7 +463,15 @@ class PublishingAdmin(MinorChangeAdmin):
             },
             "fingerprint": obj.content_fingerprint(),
         }
-        return super().revision_view(request, object_id, version_id, extra_context)
+        hold = request.method == "POST" and self.holds_changes(request, obj)
+        request._holding_changes = hold
+
+        def view():
+            return super(PublishingAdmin, self).revision_view(
+                request, object_id, version_id, extra_context
+            )
+
+        return self.on_draft(request, obj, view, None, hold) if hold else view()
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -420,20 +486,74 @@ class PublishingAdmin(MinorChangeAdmin):
     # Views
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change form, showing and saving draft changes where there are some.
+
+        Someone who may not publish saves changes to published content as a
+        draft change: the save runs as usual, its revision is kept, and the
+        transaction is rolled back so visitors still see the published
+        content. A publisher's save publishes the draft changes it shows.
+        """
         obj = self.get_object(request, unquote(object_id))
-        extra_context = extra_context or {}
-        if obj is not None:
-            missing = obj.missing_translations()
-            extra_context["preview_urls"] = [
-                ("en", "Preview in English", self.preview_url(obj, "en")),
-                ("fr", "Aperçu en français", self.preview_url(obj, "fr")),
-            ]
-            extra_context["translation_missing"] = [
-                (language_name(language), missing[language])
-                for language in LANGUAGES
-                if missing[language]
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
+        if obj is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        draft = (
+            DraftChange.objects.for_object(obj).select_related("revision__user").first()
+        )
+        hold = request.method == "POST" and self.holds_changes(request, obj)
+        request._holding_changes = hold
+
+        def view():
+            shown = self.get_object(request, unquote(object_id))
+            missing = shown.missing_translations()
+            context = {
+                **(extra_context or {}),
+                "preview_urls": [
+                    ("en", "Preview in English", self.preview_url(obj, "en")),
+                    ("fr", "Aperçu en français", self.preview_url(obj, "fr")),
+                ],
+                "translation_missing": [
+                    (language_name(language), missing[language])
+                    for language in LANGUAGES
+                    if missing[language]
+                ],
+                "draft_change": draft,
+                "draft_version": draft and self.version_in(draft.revision, obj),
+                "holds_changes": self.holds_changes(request, obj),
+            }
+            return super(PublishingAdmin, self).change_view(
+                request, object_id, form_url, context
+            )
+
+        if draft is None and not hold:
+            return view()
+        return self.on_draft(request, obj, view, draft, hold)
+
+    def on_draft(self, request, obj, view, draft, hold):
+        """Run `view` on `obj` with `draft` applied, then keep what it saved
+        if a publisher saved it, keep it as the draft change if `hold`, or
+        else undo it all."""
+        with transaction.atomic():
+            if draft is not None:
+                draft.apply()
+            response = view()
+            saved = request.method == "POST" and response.status_code == 302
+            if saved and not hold:
+                if draft is not None:
+                    draft.delete()
+                return response
+            held = DraftChange.snapshot(obj) if saved else None
+            if not getattr(response, "is_rendered", True):
+                response.render()
+            transaction.set_rollback(True)
+        if held is not None:
+            DraftChange.keep(obj, held, request.user)
+        return response
+
+    @staticmethod
+    def version_in(revision, obj):
+        return revision.version_set.get(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
@@ -661,6 +781,16 @@ class LinkedItemAdmin(MinorChangeAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(pages=Count("relationships"))
+
+    def has_change_permission(self, request, obj=None):
+        # What a published page lists changes only by a publisher's hand.
+        if (
+            obj is not None
+            and obj.must_stay_complete()
+            and not request.user.has_perm("relations.publish_relationship")
+        ):
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("pages"), ordering="pages")
     def page_count(self, obj):

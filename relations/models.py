@@ -3,9 +3,10 @@ import contextvars
 import functools
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import Prefetch, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -15,6 +16,7 @@ from django.utils.translation import get_language, gettext, override, pgettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.fields import TranslationField
 from modeltranslation.translator import translator
+from reversion.models import Revision, Version
 
 from .richtext import RichTextField, has_text
 
@@ -297,6 +299,13 @@ class Publishable(models.Model):
         self.status = Status.ARCHIVED
         self.save(update_fields=["status"])
 
+    def record_modified(self, when):
+        """Move "Date modified" of the pages showing this object to `when`."""
+        self.mark_pages_modified(when)
+
+    def content_restored(self, before):
+        """Called when content was written back from a revision over `before`."""
+
 
 class RelationshipQuerySet(PublishableQuerySet):
     def for_page(self):
@@ -421,6 +430,15 @@ class Relationship(Publishable, PageContent):
 
     def mark_pages_modified(self, when):
         self.content_modified_at = when
+
+    def record_modified(self, when):
+        super().record_modified(when)
+        Relationship.objects.filter(pk=self.pk).update(content_modified_at=when)
+
+    def content_restored(self, before):
+        self.keep_former_slugs(
+            {language: getattr(before, f"slug_{language}") for language in LANGUAGES}
+        )
 
     def missing_translations(self):
         """Return what the page lacks in each language: its own fields, its
@@ -666,3 +684,135 @@ class RelationshipOrganization(ListedOnPage):
                 name="organization_listed_once",
             )
         ]
+
+
+class DraftChangeQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.for_objects([obj])
+
+    def for_objects(self, objects):
+        wanted = Q(pk__in=[])
+        for obj in objects:
+            wanted |= Q(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=str(obj.pk),
+            )
+        return self.filter(wanted)
+
+
+class DraftChange(models.Model):
+    """Changes made to content visitors can see by someone who may not publish.
+
+    They wait here, as a django-reversion revision of the object and what it
+    follows (a page with its areas of action and lists), until a publisher
+    publishes or discards them. Visitors see the published content meanwhile.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=191)
+    revision = models.OneToOneField(
+        Revision, on_delete=models.CASCADE, related_name="draft_change"
+    )
+
+    objects = DraftChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("draft change")
+        verbose_name_plural = _("draft changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_draft_change_per_object"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.revision)
+
+    @classmethod
+    def snapshot(cls, obj):
+        """Return the latest revision of `obj` as plain data, to outlive a rollback."""
+        revision = Version.objects.get_for_object(obj).first().revision
+        return [
+            {
+                field: getattr(version, field)
+                for field in (
+                    "content_type_id",
+                    "object_id",
+                    "db",
+                    "format",
+                    "serialized_data",
+                    "object_repr",
+                )
+            }
+            for version in revision.version_set.all()
+        ]
+
+    @classmethod
+    @transaction.atomic
+    def keep(cls, obj, snapshot, user):
+        """Store `snapshot` as the draft change of `obj`, replacing any earlier one."""
+        revision = Revision.objects.create(
+            date_created=timezone.now(),
+            user=user,
+            comment=gettext("Draft change, waiting for a publisher."),
+        )
+        versions = Version.objects.bulk_create(
+            Version(revision=revision, **fields) for fields in snapshot
+        )
+        keep_ids_reserved(versions)
+        cls.objects.for_object(obj).delete()
+        return cls.objects.create(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            revision=revision,
+        )
+
+    def apply(self):
+        """Make the draft the object's content; its publication state stays.
+
+        Areas of action and list rows the draft removed are deleted. "Date
+        modified" becomes now if the content differs, unless the draft was
+        saved as a minor change.
+        """
+        model = self.content_type.model_class()
+        before = model.objects.get(pk=self.object_id)
+        fingerprint = before.content_fingerprint()
+        self.revision.revert(delete=True)
+        after = model.objects.get(pk=self.object_id)
+        publication = {
+            name: getattr(before, name)
+            for name in ("status", "publish_at", "unpublish_at", "first_published_at")
+        }
+        model.objects.filter(pk=before.pk).update(**publication)
+        for name, value in publication.items():
+            setattr(after, name, value)
+        after.content_restored(before)
+        minor = getattr(after, "content_modified_at", None) == getattr(
+            before, "content_modified_at", None
+        )
+        if after.content_fingerprint() != fingerprint and not minor:
+            after.record_modified(timezone.now())
+        return after
+
+
+def keep_ids_reserved(versions):
+    """Keep SQLite from giving the draft's new rows' ids to other rows.
+
+    The draft's rows were inserted in a transaction that was rolled back. A
+    PostgreSQL sequence never goes back; SQLite's counter does, so raise it.
+    """
+    for version in versions:
+        connection = connections[version.db]
+        if connection.vendor != "sqlite":
+            continue
+        table = version._model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
+                [int(version.object_id), table],
+            )
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                    [table, int(version.object_id)],
+                )

@@ -1,6 +1,7 @@
 import unicodedata
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.http import (
     Http404,
@@ -20,7 +21,7 @@ from django.views.generic import DetailView, ListView
 from consulates.models import Office
 
 from .forms import SearchForm
-from .models import FormerSlug, Relationship, Topic
+from .models import DraftChange, FormerSlug, Relationship, Topic
 
 SEARCH_RESULTS_SHOWN = 50
 
@@ -104,14 +105,21 @@ class RelationshipPreviewView(RelationshipDetailView):
             raise Http404
         if not user.has_perm("relations.view_relationship"):
             raise Http404
-        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        response = self.render_to_response(
-            self.get_context_data(
-                object=self.object,
-                preview=True,
-                object_url=Relationship.get_preview_url,
-            )
-        )
+        page = get_object_or_404(Relationship, pk=kwargs["pk"])
+        # Show the draft changes of the page and its offices, then undo them.
+        with transaction.atomic():
+            drafts = DraftChange.objects.for_objects([page, *page.offices.all()])
+            for draft in drafts:
+                draft.apply()
+            self.object = self.get_queryset().get(pk=page.pk)
+            response = self.render_to_response(
+                self.get_context_data(
+                    object=self.object,
+                    preview=True,
+                    object_url=Relationship.get_preview_url,
+                )
+            ).render()
+            transaction.set_rollback(True)
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         return response

@@ -191,7 +191,7 @@ def test_only_the_allow_list_is_stored(make_relationship, make_topic, pasted, st
 
 
 def test_pasted_html_through_the_admin_form_is_sanitized(member, demo):
-    client = member("Editor")
+    client = member("Publisher")
     url = admin_url("relations_relationship_change", "en", demo.pk)
     data = {**form_data(client.get(url), "relationship_form"), "_save": "1"}
     data["topics-0-body_fr"] = (

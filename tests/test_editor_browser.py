@@ -113,3 +113,54 @@ def test_publisher_writes_both_languages_and_publishes(site, browser):  # noqa: 
     assert "Le Canada et le Mexique commercent chaque jour." in section.inner_text()
     assert visitor.locator("html").get_attribute("lang") == "fr"
     context.close()
+
+
+def test_a_link_to_a_french_only_page_is_labelled(site, browser):  # noqa: F811
+    """In the French admin: the link dialog, in French, with the language choice;
+    no Content-Security-Policy violation; the English page says "(French only)"."""
+    context = browser.new_context()
+    page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and refused.append(message.text),
+    )
+    page.goto(f"{site.url}/fr/admin/login/")
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/fr/admin/")
+    page.goto(f"{site.url}/fr/admin/relations/relationship/{site.page_id}/change/")
+
+    write(page, "id_topics-0-body_en", "Read the guide")
+    editor = page.locator("#id_topics-0-body_en").locator("xpath=..")
+    page.keyboard.press("Control+A")
+    panel = page.evaluate(
+        "document.getElementById('id_topics-0-body_en').closest('[id^=tab_]').id"
+    )
+    page.locator(f"#{panel} button:text-is('insert_link')").click()
+    dialog = page.locator("dialog[open]")
+    assert dialog.locator("h3").inner_text() == "Lien"
+    dialog.get_by_label("Adresse (URL)").fill("https://www.international.gc.ca/fr/")
+    dialog.get_by_label("Langue de la page liée").select_option(
+        label="En français seulement"
+    )
+    assert dialog.locator("button[value=cancel]").inner_text() == "Annuler"
+    dialog.locator("button[type=submit]").click()
+    assert editor.locator("a[hreflang=fr]").count() == 1
+    write(page, "id_topics-0-body_fr", "Lisez le guide.")
+    page.click('input[name="_continue"]')
+    assert page.locator(".messagelist .success").count() == 1
+
+    page.select_option('select[name="CHANGE_FORM-action"]', "publish")
+    page.click('button[name="index"]')
+    assert "publié" in page.locator(".messagelist").inner_text()
+
+    visitor = browser.new_context().new_page()
+    visitor.goto(f"{site.url}/en/relations/mexico/")
+    link = visitor.locator('main a[href="https://www.international.gc.ca/fr/"]')
+    assert link.get_attribute("lang") == "fr"
+    assert link.get_attribute("hreflang") == "fr"
+    assert "(French only)" in link.locator("xpath=..").inner_text()
+    assert not [text for text in refused if "Content Security Policy" in text]
+    context.close()

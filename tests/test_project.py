@@ -46,4 +46,4 @@ def test_debug_is_off_unless_asked_for():
 
 def test_modeltranslation_is_installed_before_the_admin():
     apps = settings.INSTALLED_APPS
-    assert apps.index("modeltranslation") < apps.index("django.contrib.admin")
+    assert apps.index("modeltranslation") < apps.index("config.apps.AdminConfig")

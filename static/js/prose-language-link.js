@@ -14,6 +14,13 @@ export const LanguageLink = Link.extend({
     }
   },
 
+  onBeforeCreate() {
+    this.parent?.()
+    // Tiptap adds a <style> element when the editor mounts; the page's
+    // Content-Security-Policy admits it with the nonce the page's scripts carry.
+    this.editor.options.injectNonce = document.querySelector("script[nonce]")?.nonce
+  },
+
   addAttributes() {
     return {
       ...this.parent?.(),

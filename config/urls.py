@@ -1,9 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from consulates import open_data
 from relations import views
+from relations.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Bilateral relations: administration")
 admin.site.site_title = _("Bilateral relations administration")
@@ -11,10 +14,15 @@ admin.site.index_title = _("Content and offices")
 
 urlpatterns = [
     path("", views.splash, name="splash"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("api/offices.json", open_data.offices_json, name="offices_json"),
+    path("api/offices.csv", open_data.offices_csv, name="offices_csv"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("feedback.urls")),
+    path("", include("consulates.urls")),
     path("", include("relations.urls")),
 )
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from relations.admin import PublishingAdmin, TranslationStatusFilter
 
@@ -31,13 +32,36 @@ class OfficeAdmin(PublishingAdmin):
                     "name",
                     "city",
                     "slug",
-                    "address",
-                    "phone",
-                    "email",
-                    "website",
-                    "notes",
                     "sort_order",
                 ]
+            },
+        ),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "address",
+                    "postal_address",
+                    "phone",
+                    "emergency_phone",
+                    "fax",
+                    "email",
+                    "website",
+                ]
+            },
+        ),
+        (
+            _("Services and hours"),
+            {"fields": ["services", "hours", "notes"]},
+        ),
+        (
+            _("Map position"),
+            {
+                "fields": ["latitude", "longitude"],
+                "description": _(
+                    "Optional. Decimal degrees, e.g. 45.423594 and -75.700929; "
+                    "search engines show the office on a map."
+                ),
             },
         ),
         PublishingAdmin.publication_fieldset,

@@ -1,5 +1,7 @@
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import (
@@ -9,6 +11,26 @@ from relations.models import (
     Status,
     unique_in_each_language,
 )
+
+
+class PhoneField(models.CharField):
+    """A telephone number as people write it: +1 613-555-0100."""
+
+    default_validators = [
+        RegexValidator(
+            r"^\+?[0-9 ().-]{7,40}\Z",
+            _("Enter digits, spaces, dashes, dots or brackets, e.g. +1 613-555-0100."),
+        )
+    ]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
 
 
 class Office(Publishable, RelationshipChild):
@@ -51,23 +73,54 @@ class Office(Publishable, RelationshipChild):
     )
     address = models.TextField(_("address"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    phone = models.CharField(
-        _("telephone"),
-        max_length=40,
+    postal_address = models.TextField(
+        _("mailing address"),
         blank=True,
-        validators=[
-            RegexValidator(
-                r"^\+?[0-9 ().-]{7,40}\Z",
-                _(
-                    "Enter digits, spaces, dashes, dots or brackets, "
-                    "e.g. +1 613-555-0100."
-                ),
-            )
-        ],
+        help_text=_("Only if letters go to another address than the street address."),
     )
+    phone = PhoneField(_("telephone"))
+    emergency_phone = PhoneField(
+        _("emergency or toll-free number"),
+        help_text=_("A number answered around the clock, or free to call."),
+    )
+    fax = PhoneField(_("fax"))
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
+    services = models.TextField(
+        _("services"),
+        blank=True,
+        help_text=_("One service per line, e.g. “Passport services”."),
+    )
+    hours = models.TextField(
+        _("hours"),
+        blank=True,
+        help_text=_(
+            "One line per day or group of days, e.g. “Monday to Friday: 9 am to 5 pm”."
+        ),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    content_modified_at = models.DateTimeField(
+        _("date modified"),
+        default=timezone.now,
+        editable=False,
+        help_text=_("Last real change of the office's details."),
+    )
 
     # Publishing or withdrawing an office changes the relationship page.
     untracked_fields = RelationshipChild.untracked_fields - {"status"}
@@ -84,10 +137,18 @@ class Office(Publishable, RelationshipChild):
     def __str__(self):
         return self.name or ""
 
+    def get_absolute_url(self):
+        return reverse("consulates:office_detail", kwargs={"slug": self.slug})
+
     def get_preview_url(self):
-        return self.relationship.get_preview_url()
+        return reverse("consulates:office_preview", kwargs={"pk": self.pk})
 
     def mark_pages_modified(self, when):
+        self.content_modified_at = when
         was_published = getattr(self, "_saved_content", {}).get("status")
         if Status.PUBLISHED in {self.status, was_published}:
             super().mark_pages_modified(when)
+
+    def record_modified(self, when):
+        super().record_modified(when)
+        Office.objects.filter(pk=self.pk).update(content_modified_at=when)

@@ -8,7 +8,17 @@ from .models import Office
 
 @register(Office)
 class OfficeTranslation(BothLanguages):
-    fields = ("name", "city", "slug", "address", "notes", "website")
+    fields = (
+        "name",
+        "city",
+        "slug",
+        "address",
+        "postal_address",
+        "notes",
+        "website",
+        "services",
+        "hours",
+    )
     empty_values = {"slug": None}
 
 

@@ -1,8 +1,7 @@
 import unicodedata
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min
 from django.http import (
     Http404,
     HttpResponse,
@@ -11,19 +10,18 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseServerError,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template import loader
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from consulates.models import Office
-
 from .forms import SearchForm
-from .models import DraftChange, FormerSlug, Relationship, Topic
-
-SEARCH_RESULTS_SHOWN = 50
+from .models import FormerSlug, Relationship
+from .preview import PreviewMixin
+from .search import find
 
 
 def splash(request):
@@ -93,44 +91,24 @@ class RelationshipDetailView(DetailView):
         )
 
 
-class RelationshipPreviewView(RelationshipDetailView):
+class RelationshipPreviewView(PreviewMixin, RelationshipDetailView):
     """Any page, in any state, exactly as visitors would see it; staff only."""
+
+    model = Relationship
 
     def get_queryset(self):
         return Relationship.objects.for_page()
 
-    def get(self, request, *args, **kwargs):
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            raise Http404
-        if not user.has_perm("relations.view_relationship"):
-            raise Http404
-        page = get_object_or_404(Relationship, pk=kwargs["pk"])
-        # Show the draft changes of the page and its offices, then undo them.
-        with transaction.atomic():
-            drafts = DraftChange.objects.for_objects([page, *page.offices.all()])
-            for draft in drafts:
-                draft.apply()
-            self.object = self.get_queryset().get(pk=page.pk)
-            response = self.render_to_response(
-                self.get_context_data(
-                    object=self.object,
-                    preview=True,
-                    object_url=Relationship.get_preview_url,
-                )
-            ).render()
-            transaction.set_rollback(True)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        add_never_cache_headers(response)
-        return response
+    def previewed_objects(self, page):
+        return [page, *page.offices.all()]
 
 
 def search(request):
     """Find published relationships, areas of action and offices in this language."""
     form = SearchForm(request.GET)
-    results = []
+    page = None
     if form.is_valid() and (query := form.cleaned_data["q"]):
-        results = find(query)[:SEARCH_RESULTS_SHOWN]
+        page = find(query, get_language(), request.GET.get("page"))
     dates = Relationship.objects.published().aggregate(
         issued=Min("first_published_at"), modified=Max("content_modified_at")
     )
@@ -139,7 +117,10 @@ def search(request):
         "relations/search.html",
         {
             "form": form,
-            "results": results,
+            "page": page,
+            "page_numbers": (
+                page.paginator.get_elided_page_range(page.number) if page else ()
+            ),
             "title": _("Search"),
             "description": _("Search Canada’s bilateral relations pages."),
             "date_issued": dates["issued"],
@@ -147,47 +128,6 @@ def search(request):
         },
         status=400 if form.errors else 200,
     )
-
-
-def find(query):
-    relationships = Relationship.objects.published().filter(
-        Q(title__icontains=query)
-        | Q(partner_name__icontains=query)
-        | Q(summary__icontains=query)
-    )
-    topics = (
-        Topic.objects.filter(relationship__in=Relationship.objects.published())
-        .filter(Q(title__icontains=query) | Q(body__icontains=query))
-        .select_related("relationship")
-    )
-    offices = (
-        Office.objects.published()
-        .filter(relationship__in=Relationship.objects.published())
-        .filter(Q(name__icontains=query) | Q(city__icontains=query))
-        .select_related("relationship")
-    )
-    return [
-        *(
-            {"title": r.title, "url": r.get_absolute_url(), "summary": r.summary}
-            for r in relationships
-        ),
-        *(
-            {
-                "title": t.title,
-                "url": f"{t.relationship.get_absolute_url()}#{t.anchor}",
-                "summary": t.relationship.title,
-            }
-            for t in topics
-        ),
-        *(
-            {
-                "title": o.name,
-                "url": o.relationship.get_absolute_url(),
-                "summary": o.relationship.title,
-            }
-            for o in offices
-        ),
-    ]
 
 
 def alphabetical(text):
@@ -228,3 +168,30 @@ def locked_out(request, response=None, credentials=None):
 
 def server_error(request):
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+PREVIEW_URL_NAMES = ["relations:relationship_preview", "consulates:office_preview"]
+
+
+def robots_txt(request):
+    """Point crawlers at the sitemap and away from the admin, the previews and
+    search results (endless combinations of one content)."""
+    disallow = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            disallow.append(reverse("admin:index"))
+            disallow.append(reverse("relations:search"))
+            for name in PREVIEW_URL_NAMES:
+                # "/en/preview/relations/1/" gives "/en/preview/", which holds
+                # every preview.
+                segments = reverse(name, kwargs={"pk": 1}).split("/")
+                disallow.append("/".join(segments[:3]) + "/")
+    return render(
+        request,
+        "robots.txt",
+        {
+            "disallow": list(dict.fromkeys(disallow)),
+            "sitemap_url": request.build_absolute_uri(reverse("sitemap")),
+        },
+        content_type="text/plain; charset=utf-8",
+    )

@@ -1,6 +1,7 @@
 """The offices sentence is built from the Office rows, with each language's grammar."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import translation
 
 from consulates.models import Office
@@ -14,8 +15,11 @@ CITIES = ["Atlanta", "Boston", "Chicago", "Dallas"]
 
 
 def sentence(relationship, run_by, language):
+    """The sentence as read: its text, without the links on the cities."""
     with translation.override(language):
-        return offices_sentence(relationship, run_by)
+        return BeautifulSoup(
+            offices_sentence(relationship, run_by), "html.parser"
+        ).get_text()
 
 
 @pytest.fixture

@@ -1,0 +1,158 @@
+"""The office directory and each office's page."""
+
+import itertools
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, TemplateView
+
+from relations.models import Relationship
+from relations.preview import PreviewMixin
+from relations.views import alphabetical
+
+from .models import Office
+
+
+def published_offices():
+    """Offices visitors see: published, on a published relationship page."""
+    return (
+        Office.objects.published()
+        .filter(relationship__in=Relationship.objects.published())
+        .select_related("relationship")
+    )
+
+
+class DirectoryFilter(forms.Form):
+    """The directory's filters: plain GET parameters, so a filtered list can be
+    bookmarked and shared."""
+
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type of office"),
+        required=False,
+        choices=[("", gettext_lazy("All types")), *Office.Kind.choices],
+    )
+    city = forms.CharField(label=gettext_lazy("City"), required=False, max_length=100)
+
+    def __init__(self, data, countries, cities):
+        super().__init__(data)
+        self.fields["country"].choices = [
+            ("", _("All countries")),
+            *((r.country_code, r.partner_name) for r in countries),
+        ]
+        # A list to choose from; any city is accepted, so that a bookmarked
+        # city no longer listed finds nothing rather than an error.
+        self.fields["city"].widget = forms.Select(
+            choices=[("", _("All cities")), *((city, city) for city in cities)]
+        )
+
+    def filter(self, offices):
+        wanted = self.cleaned_data
+        return [
+            office
+            for office in offices
+            if (
+                not wanted["country"]
+                or office.relationship.country_code == wanted["country"]
+            )
+            and (not wanted["kind"] or office.kind == wanted["kind"])
+            and (
+                not wanted["city"]
+                or alphabetical(office.city) == alphabetical(wanted["city"])
+            )
+        ]
+
+
+class OfficeListView(TemplateView):
+    """Every published office, grouped by who runs it and by country."""
+
+    template_name = "consulates/office_list.html"
+
+    def get(self, request, *args, **kwargs):
+        offices = list(published_offices())
+        countries = sorted(
+            {office.relationship for office in offices},
+            key=lambda r: alphabetical(r.partner_name),
+        )
+        cities = sorted({office.city for office in offices}, key=alphabetical)
+        form = DirectoryFilter(request.GET, countries, cities)
+        valid = form.is_valid()
+        shown = form.filter(offices) if valid else []
+        context = self.get_context_data(
+            form=form,
+            filtered=valid and any(form.cleaned_data.values()),
+            count=len(shown),
+            groups=grouped(shown),
+            date_modified=max((o.content_modified_at for o in offices), default=None),
+            title=_("Office directory"),
+            description=_(
+                "Canada’s embassies, high commissions and consulates abroad, and "
+                "other countries’ offices in Canada: addresses, telephone numbers "
+                "and hours."
+            ),
+        )
+        return self.render_to_response(context, status=200 if valid else 400)
+
+
+def grouped(offices):
+    """Return [(run_by label, [(country name, [office, ...]), ...]), ...]."""
+    kinds = list(Office.Kind)
+    offices = sorted(
+        offices,
+        key=lambda o: (
+            list(Office.RunBy).index(o.run_by),
+            alphabetical(o.relationship.partner_name),
+            kinds.index(o.kind),
+            alphabetical(o.city),
+            o.sort_order,
+        ),
+    )
+    headings = {
+        Office.RunBy.CANADA: _("Canada’s offices abroad"),
+        Office.RunBy.PARTNER: _("Other countries’ offices in Canada"),
+    }
+    return [
+        (
+            headings[run_by],
+            [
+                (country, list(in_country))
+                for country, in_country in itertools.groupby(
+                    in_run_by, key=lambda o: o.relationship.partner_name
+                )
+            ],
+        )
+        for run_by, in_run_by in itertools.groupby(offices, key=lambda o: o.run_by)
+    ]
+
+
+class OfficeDetailView(DetailView):
+    template_name = "consulates/office_detail.html"
+    context_object_name = "office"
+
+    def get_queryset(self):
+        return published_offices()
+
+    def get_context_data(self, **kwargs):
+        office = self.object
+        return super().get_context_data(
+            title=office.name,
+            description=_("%(office)s: address, telephone, hours and services.")
+            % {"office": office.name},
+            date_issued=office.first_published_at,
+            date_modified=office.content_modified_at,
+            services=lines(office.services),
+            hours=lines(office.hours),
+            **kwargs,
+        )
+
+
+class OfficePreviewView(PreviewMixin, OfficeDetailView):
+    model = Office
+
+    def get_queryset(self):
+        return Office.objects.select_related("relationship")
+
+
+def lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

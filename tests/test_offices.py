@@ -1,0 +1,323 @@
+"""The office directory, each office's page, and the open data."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from consulates.models import Office
+
+from .conftest import html
+
+CANADA, PARTNER = Office.RunBy.CANADA, Office.RunBy.PARTNER
+
+
+@pytest.fixture
+def offices(make_relationship, make_office):
+    """Two countries, offices run by each side, and some visitors must not see."""
+    mexico = make_relationship(
+        code="MX", **{"partner_name_en": "Mexico", "partner_name_fr": "Mexique"}
+    )
+    brazil = make_relationship(
+        code="BR",
+        partner_name_en="Brazil",
+        partner_name_fr="Brésil",
+        title_en="Canada-Brazil relations",
+        title_fr="Relations Canada-Brésil",
+        slug_en="brazil",
+        slug_fr="bresil",
+    )
+    hidden = make_relationship(code="CL", status="draft", slug_en="chile")
+    made = {
+        "mexico_city": make_office(
+            mexico,
+            city="Mexico City",
+            city_fr="Mexico",
+            name_en="Embassy of Canada to Mexico",
+        ),
+        "monterrey": make_office(mexico, city="Monterrey", kind=Office.Kind.CONSULATE),
+        "mexico_in_montreal": make_office(
+            mexico,
+            city="Montréal",
+            run_by=PARTNER,
+            kind=Office.Kind.CONSULATE_GENERAL,
+            name_en="Consulate General of Mexico in Montréal",
+            name_fr="Consulat général du Mexique à Montréal",
+        ),
+        "brasilia": make_office(brazil, city="Brasília"),
+        "draft": make_office(brazil, city="São Paulo", status="draft"),
+        "on_draft_page": make_office(hidden, city="Santiago"),
+    }
+    return made
+
+
+def names(response):
+    return [a.get_text() for a in html(response).select(".office-list a")]
+
+
+# The directory
+
+
+@pytest.mark.parametrize(
+    "url, heading, count",
+    [
+        ("/en/offices/", "Canada’s offices abroad", "4 offices"),
+        ("/fr/bureaux/", "Bureaux du Canada à l’étranger", "4 bureaux"),
+    ],
+)
+def test_the_directory_lists_published_offices_by_side_and_country(
+    client, offices, url, heading, count
+):
+    response = client.get(url)
+    assert response.status_code == 200
+    page = html(response)
+    assert page.select_one(".office-count").get_text(strip=True) == count
+    groups = page.select("section.office-group")
+    assert groups[0].h2.get_text() == heading
+    # Countries in alphabetical order within each side.
+    assert [h3.get_text() for h3 in groups[0].select("h3")][0] in {"Brazil", "Brésil"}
+    shown = names(response)
+    assert len(shown) == 4
+    assert not any("São Paulo" in name or "Santiago" in name for name in shown)
+
+
+def test_filters_are_plain_get_parameters_and_combine(client, offices):
+    response = client.get("/en/offices/?country=MX&kind=consulate")
+    assert html(response).select_one(".office-count").get_text(strip=True) == "1 office"
+    assert names(response) == [offices["monterrey"].name_en]
+    page = html(response)
+    assert page.select_one("#id_country option[selected]")["value"] == "MX"
+    # The language toggle keeps the filters.
+    toggle = page.select_one("#wb-lng a")["href"]
+    assert toggle == "/fr/bureaux/?country=MX&kind=consulate"
+
+
+def test_city_filter_ignores_accents_and_case(client, offices):
+    response = client.get("/fr/bureaux/?city=montreal")
+    assert names(response) == ["Consulat général du Mexique à Montréal"]
+    assert html(response).find("h2", string="Bureaux d’autres pays au Canada")
+
+
+def test_a_city_no_longer_listed_finds_nothing_politely(client, offices):
+    response = client.get("/en/offices/?city=Atlantis")
+    assert response.status_code == 200
+    assert "No office matches these filters." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?kind=bogus", "Sélectionnez un choix valide."),
+        ("?country=ZZ", "Sélectionnez un choix valide."),
+        ("?city=" + "x" * 101, "au plus 100 caractères"),
+        ("?kind=%3Cscript%3E", "Sélectionnez un choix valide."),
+    ],
+)
+def test_bad_filters_answer_400_in_the_visitors_language(
+    client, offices, query, message
+):
+    response = client.get(f"/fr/bureaux/{query}")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert "<script>" not in body
+    assert (
+        html(response).select_one("#office-filters-errors a")["href"].startswith("#id_")
+    )
+
+
+def test_the_directory_costs_the_same_queries_for_any_number_of_offices(
+    client, offices, make_office
+):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/en/offices/?kind=embassy").status_code == 200
+        return len(queries)
+
+    before = count()
+    for _ in range(15):
+        make_office(offices["brasilia"].relationship, city="Recife")
+    assert count() == before
+    assert before <= 4
+
+
+# One office
+
+
+def test_the_office_page_shows_every_detail(client, offices):
+    office = offices["mexico_city"]
+    Office.objects.filter(pk=office.pk).update(
+        address_en="Schiller 529\nMexico City",
+        address_fr="Schiller 529\nMexico",
+        phone="+52 55 5724-7900",
+        emergency_phone="1 800 387-3124",
+        fax="+52 55 5724-7980",
+        email="mexico@international.gc.ca",
+        website_en="https://example.gc.ca/en",
+        website_fr="https://example.gc.ca/fr",
+        services_en="Passport services\nNotarial services",
+        services_fr="Services de passeport\nServices notariaux",
+        hours_en="Monday to Friday: 9 am to 5 pm",
+        hours_fr="Du lundi au vendredi : de 9 h à 17 h",
+        latitude="19.432600",
+        longitude="-99.191300",
+    )
+    office.refresh_from_db()
+    response = client.get(f"/fr/bureaux/{office.slug_fr}/")
+    assert response.status_code == 200
+    page = html(response)
+    assert page.h1.get_text() == office.name_fr
+    assert page.find("a", href="tel:+525557247900").get_text() == "+52 55 5724-7900"
+    assert page.find("a", href="tel:18003873124")
+    assert page.find("a", href="mailto:mexico@international.gc.ca")
+    assert [
+        li.get_text() for li in page.find("h2", string="Services").find_next("ul")("li")
+    ] == [
+        "Services de passeport",
+        "Services notariaux",
+    ]
+    assert "Du lundi au vendredi : de 9 h à 17 h" in page.get_text()
+    assert page.find("address").get_text() == "Schiller 529Mexico"
+    crumbs = [a.get_text() for a in page.select(".breadcrumb a")]
+    assert crumbs[-1] == "Répertoire des bureaux"
+    assert page.select_one(".office-relationship a")[
+        "href"
+    ] == "/fr/relations/mexique-1/" or (
+        page.select_one(".office-relationship a")["href"].startswith("/fr/relations/")
+    )
+    assert page.select_one("#wb-lng a")["href"] == f"/en/offices/{office.slug_en}/"
+
+    assert page.find("meta", property="og:title")["content"] == office.name_fr
+    assert page.find("meta", attrs={"name": "description"})["content"] == (
+        f"{office.name_fr} : adresse, téléphone, heures d’ouverture et services."
+    )
+
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "GovernmentOffice"
+    assert data["name"] == office.name_fr
+    assert data["url"] == f"http://testserver/fr/bureaux/{office.slug_fr}/"
+    assert data["telephone"] == "+52 55 5724-7900"
+    assert data["email"] == "mexico@international.gc.ca"
+    assert data["address"]["addressLocality"] == "Mexico"
+    assert data["address"]["streetAddress"] == "Schiller 529, Mexico"
+    assert data["geo"] == {
+        "@type": "GeoCoordinates",
+        "latitude": 19.4326,
+        "longitude": -99.1913,
+    }
+
+
+def test_json_ld_cannot_be_closed_by_content(client, offices):
+    office = offices["brasilia"]
+    Office.objects.filter(pk=office.pk).update(
+        name_en="</script><script>alert(1)</script>"
+    )
+    response = client.get(f"/en/offices/{office.slug_en}/")
+    body = response.content.decode()
+    assert "<script>alert(1)" not in body
+    ld = html(response).find("script", type="application/ld+json").string
+    assert json.loads(ld)["name"] == "</script><script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("key", ["draft", "on_draft_page"])
+def test_offices_visitors_must_not_see_answer_404(client, offices, key):
+    office = offices[key]
+    assert client.get(f"/en/offices/{office.slug_en}/").status_code == 404
+
+
+def test_staff_preview_a_draft_office_others_get_404(
+    client, offices, django_user_model
+):
+    office = offices["draft"]
+    url = f"/fr/apercu/bureaux/{office.pk}/"
+    assert client.get(url).status_code == 404
+    editor = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
+    editor.groups.set(Group.objects.filter(name="Editor"))
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+    page = html(response)
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+    assert page.select_one(".preview-notice")
+    assert page.select_one("#wb-lng a")["href"] == f"/en/preview/offices/{office.pk}/"
+
+
+def test_the_relations_page_links_each_city_to_its_office(client, offices, make_topic):
+    office = offices["monterrey"]
+    make_topic(office.relationship, listing="offices")
+    response = client.get(f"/en/relations/{office.relationship.slug_en}/")
+    sentence = html(response).select_one(".offices-sentence")
+    assert (
+        sentence.find("a", string="Monterrey")["href"]
+        == f"/en/offices/{office.slug_en}/"
+    )
+
+
+# Open data
+
+
+def test_open_data_json_has_both_languages_of_published_offices(client, offices):
+    response = client.get("/api/offices.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["ETag"] and response["Last-Modified"]
+    data = response.json()
+    by_id = {record["id"]: record for record in data["offices"]}
+    assert set(by_id) == {
+        offices[key].pk
+        for key in ("mexico_city", "monterrey", "mexico_in_montreal", "brasilia")
+    }
+    record = by_id[offices["mexico_in_montreal"].pk]
+    assert record["name_en"] == "Consulate General of Mexico in Montréal"
+    assert record["name_fr"] == "Consulat général du Mexique à Montréal"
+    assert record["kind_label_fr"] == "Consulat général"
+    assert record["run_by"] == "partner"
+    assert record["country_code"] == "MX"
+    assert record["page_fr"].endswith(
+        f"/fr/bureaux/{offices['mexico_in_montreal'].slug_fr}/"
+    )
+    assert record["last_modified"]
+
+
+def test_open_data_answers_304_to_a_matching_etag_and_changes_with_content(
+    client, offices
+):
+    first = client.get("/api/offices.json")
+    again = client.get("/api/offices.json", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    office = offices["brasilia"]
+    office.name_en = "Embassy of Canada to Brazil"
+    office.save()
+    changed = client.get("/api/offices.json", headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_open_data_csv_parses_with_both_languages(client, offices):
+    response = client.get("/api/offices.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 4
+    assert {"id", "name_en", "name_fr", "city_en", "city_fr", "last_modified"} <= set(
+        rows[0]
+    )
+    assert "Brasília" in {row["city_en"] for row in rows}
+    etag = response["ETag"]
+    assert (
+        client.get("/api/offices.csv", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
+
+
+def test_open_data_is_read_only(client, offices):
+    assert client.post("/api/offices.json").status_code == 405
+    assert client.head("/api/offices.csv").status_code == 200

@@ -12,7 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dj_database_url
@@ -25,6 +25,19 @@ class Site:
     url: str
     database_url: str
     log: Path
+    urls: list = field(default_factory=list)
+    environment: dict = field(default_factory=dict)
+
+    def manage(self, *args):
+        """Run a management command against the site, as another process would."""
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.environment,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     def count(self, table):
         """Return the number of rows of `table` in the site's database."""
@@ -49,11 +62,11 @@ def free_port():
 
 
 @contextlib.contextmanager
-def fresh_database(directory):
+def fresh_database(directory, sqlite=False):
     """Yield the URL of an empty database: a new PostgreSQL database beside
-    DATABASE_URL's when that is PostgreSQL, else a SQLite file."""
+    DATABASE_URL's when that is PostgreSQL (unless `sqlite`), else a SQLite file."""
     base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
+    if sqlite or not base.startswith("postgres"):
         yield f"sqlite:///{directory}/db.sqlite3"
         return
     import psycopg
@@ -85,10 +98,14 @@ def wait_until_up(url, process, log, seconds=30):
 
 
 @contextlib.contextmanager
-def running_site(workers=2, **environment):
-    """Migrate a fresh database, load the demo content, serve it with gunicorn."""
+def running_site(workers=2, instances=1, sqlite=False, **environment):
+    """Migrate a fresh database, load the demo content, serve it with gunicorn.
+
+    `instances` > 1 starts that many gunicorn servers on the same database and
+    cache, as several app containers behind a load balancer would be.
+    """
     with tempfile.TemporaryDirectory(prefix="relations-site-") as directory:
-        with fresh_database(directory) as database_url:
+        with fresh_database(directory, sqlite) as database_url:
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -114,35 +131,53 @@ def running_site(workers=2, **environment):
                     check=True,
                     capture_output=True,
                 )
-            port = free_port()
-            log = Path(directory) / "gunicorn.log"
-            with open(log, "w") as output:
-                process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "config.wsgi",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        str(workers),
-                        "--graceful-timeout",
-                        "5",
-                    ],
-                    cwd=BASE_DIR,
-                    env=env,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
+            with contextlib.ExitStack() as servers:
+                started = [
+                    servers.enter_context(
+                        gunicorn(env, workers, Path(directory) / f"gunicorn-{n}.log")
+                    )
+                    for n in range(instances)
+                ]
+                yield Site(
+                    url=started[0][0],
+                    database_url=database_url,
+                    log=started[0][1],
+                    urls=[url for url, _log in started],
+                    environment=env,
                 )
-            url = f"http://127.0.0.1:{port}"
-            try:
-                wait_until_up(url, process, log)
-                yield Site(url=url, database_url=database_url, log=log)
-            finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+
+
+@contextlib.contextmanager
+def gunicorn(env, workers, log):
+    """Serve the site with gunicorn on a free loopback port; yield (url, log)."""
+    port = free_port()
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--graceful-timeout",
+                "5",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process, log)
+        yield url, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

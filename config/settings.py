@@ -135,6 +135,12 @@ else:
         }
     }
 
+# Public pages (relations.cache): how long a browser, CDN or proxy may reuse
+# one without asking (short: an edit shows there within this time), and how
+# long a rendered page stays in the cache (any edit makes it stale at once).
+PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "86400"))
+
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and client never reach the password check.
     "axes.backends.AxesStandaloneBackend",

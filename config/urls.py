@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consulates import open_data
 from relations import views
+from relations.cache import public_page
 from relations.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Bilateral relations: administration")
@@ -13,11 +14,16 @@ admin.site.site_title = _("Bilateral relations administration")
 admin.site.index_title = _("Content and offices")
 
 urlpatterns = [
-    path("", views.splash, name="splash"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("api/offices.json", open_data.offices_json, name="offices_json"),
-    path("api/offices.csv", open_data.offices_csv, name="offices_csv"),
+    path("", public_page(views.splash), name="splash"),
+    path("robots.txt", public_page(views.robots_txt), name="robots_txt"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("api/offices.json", public_page(open_data.offices_json), name="offices_json"),
+    path("api/offices.csv", public_page(open_data.offices_csv), name="offices_csv"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -816,3 +816,19 @@ def keep_ids_reserved(versions):
                     "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
                     [table, int(version.object_id)],
                 )
+
+
+class ContentVersion(models.Model):
+    """A single row every process and instance reads: a number that moves on
+    any change of what visitors see, and the next moment a schedule will
+    change it. Cached pages are keyed by the number (relations.cache)."""
+
+    number = models.PositiveBigIntegerField(default=1)
+    next_change_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return str(self.number)

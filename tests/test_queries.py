@@ -4,7 +4,9 @@ import pytest
 
 from consulates.models import Office
 
-PAGE_QUERIES = 5  # relationship, topics, agreements, organizations, offices
+# The content version (relations.cache), then the relationship, its topics,
+# agreements, organizations and offices.
+PAGE_QUERIES = 6
 
 
 @pytest.fixture

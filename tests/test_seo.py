@@ -26,7 +26,9 @@ NAMESPACES = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "xhtml": "http://www.w3.org/1999/xhtml",
 }
-SITEMAP_QUERIES = 3  # latest change, relationships, offices with their relationship
+# The content version (relations.cache), the latest change, relationships,
+# offices with their relationship.
+SITEMAP_QUERIES = 4
 
 # The site's addresses with the admin moved, as a setting will soon allow.
 urlpatterns = [

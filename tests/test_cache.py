@@ -1,0 +1,138 @@
+"""Public pages are cached whole and stale the moment content changes."""
+
+import datetime
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from relations.models import ContentVersion, Status
+
+from .conftest import html
+
+PAGE = "/en/relations/mexico/"
+
+
+@pytest.fixture
+def page(make_relationship, make_topic):
+    relationship = make_relationship(slug_en="mexico", slug_fr="mexique")
+    make_topic(relationship, title_en="Trade", anchor_en="trade")
+    return relationship
+
+
+def test_a_cached_page_costs_one_query(client, page, django_assert_num_queries):
+    first = client.get(PAGE)
+    with django_assert_num_queries(1):
+        again = client.get(PAGE)
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_an_edit_shows_on_the_next_request(client, page):
+    client.get(PAGE)
+    topic = page.topics.get()
+    topic.title_en = "Trade and investment"
+    topic.save()
+    assert "Trade and investment" in client.get(PAGE).content.decode()
+
+
+def test_unpublishing_and_deleting_show_at_once(client, page, make_topic):
+    extra = make_topic(page, title_en="Arctic")
+    assert "Arctic" in client.get(PAGE).content.decode()
+    extra.delete()
+    assert "Arctic" not in client.get(PAGE).content.decode()
+    page.unpublish()
+    assert client.get(PAGE).status_code == 404
+
+
+def test_a_schedule_coming_due_makes_the_page_stale_without_a_save(client, page):
+    page.unpublish_at = timezone.now() + datetime.timedelta(seconds=1)
+    page.save()
+    assert client.get(PAGE).status_code == 200
+    row = ContentVersion.objects.get()
+    assert row.next_change_at == page.unpublish_at
+    time.sleep(1.1)
+    assert client.get(PAGE).status_code == 404
+
+
+def test_public_pages_carry_validators_and_answer_conditional_gets(client, page):
+    response = client.get(PAGE)
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"]
+    assert "Set-Cookie" not in response
+    assert "Cookie" not in response.get("Vary", "")
+    same = client.get(PAGE, headers={"If-None-Match": response["ETag"]})
+    assert same.status_code == 304
+    assert same.content == b""
+    unchanged = client.get(
+        PAGE, headers={"If-Modified-Since": response["Last-Modified"]}
+    )
+    assert unchanged.status_code == 304
+    page.summary_en = "New summary."
+    page.save()
+    changed = client.get(PAGE, headers={"If-None-Match": response["ETag"]})
+    assert changed.status_code == 200
+
+
+def test_stray_query_parameters_bypass_the_cache(
+    client, page, django_assert_max_num_queries
+):
+    client.get(f"{PAGE}?utm_source=mail")
+    with django_assert_max_num_queries(10) as queries:
+        client.get(f"{PAGE}?utm_source=mail")
+    assert len(queries) > 1
+
+
+def test_errors_and_posts_are_never_cached(client, page, django_assert_max_num_queries):
+    too_long = "/en/search/?q=" + "x" * 171
+    assert client.get(too_long).status_code == 400
+    with django_assert_max_num_queries(10) as queries:
+        assert client.get(too_long).status_code == 400
+    assert len(queries) > 1
+    sent = client.post(
+        "/en/report-a-problem/", {"page": PAGE, "problems": ["spelling"]}
+    )
+    assert sent.status_code in {200, 303}
+    assert (
+        html(client.get(PAGE)).select_one("#report-problem details").get("open") is None
+    )
+
+
+def test_previews_are_never_cached(client, page, django_user_model):
+    editor = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
+    editor.groups.set(Group.objects.filter(name="Editor"))
+    client.force_login(editor)
+    url = f"/en/preview/relations/{page.pk}/"
+    first = client.get(url)
+    assert "public" not in first["Cache-Control"]
+    page.title_en = "Canada-Mexico: a new title"
+    page.save()
+    assert "Canada-Mexico: a new title" in client.get(url).content.decode()
+
+
+def test_a_draft_is_not_served_from_a_cached_published_copy(client, page):
+    client.get(PAGE)
+    page.status = Status.DRAFT
+    page.save(update_fields=["status"])
+    assert client.get(PAGE).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/en/",
+        "/fr/bureaux/",
+        "/en/offices/?kind=embassy",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/api/offices.json",
+        "/en/search/?q=trade",
+    ],
+)
+def test_every_public_page_is_cached(client, page, url, django_assert_num_queries):
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200

@@ -113,7 +113,13 @@ def public_page(view=None, *, params=()):
 
     @functools.wraps(view)
     def cached_view(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or set(request.GET) - set(params):
+        if (
+            request.method not in ("GET", "HEAD")
+            or set(request.GET) - set(params)
+            # The page re-rendered around a report's thank-you or errors
+            # (feedback.views.render_page) is this visitor's alone.
+            or getattr(request, "report_problem", None) is not None
+        ):
             return view(request, *args, **kwargs)
         key = page_key(request, current_version())
         response = cache.get(key)

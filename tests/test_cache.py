@@ -136,3 +136,15 @@ def test_every_public_page_is_cached(client, page, url, django_assert_num_querie
     assert client.get(url).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("cached_first", [True, False])
+def test_a_page_shown_with_report_errors_is_neither_served_from_nor_put_in_the_cache(
+    client, page, cached_first
+):
+    if cached_first:
+        client.get(PAGE)
+    refused = client.post("/en/report-a-problem/", {"page": PAGE})
+    assert refused.status_code == 400
+    assert html(refused).select_one("#report-problem-errors")
+    assert not html(client.get(PAGE)).select_one("#report-problem-errors")

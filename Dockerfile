@@ -28,4 +28,5 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py compilemessages \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# Workers, timeouts and logging: gunicorn.conf.py (GUNICORN_* variables).
+CMD ["gunicorn", "config.wsgi"]

@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help install run test serve lint format messages lock clean bench-feedback
+.PHONY: help install run test serve lint format messages lock clean bench bench-feedback
 
 # The first of these that runs and is 3.12 or newer (a pyenv shim may exist yet
 # fail); override with `make PYTHON=/path/to/python3.13`.
@@ -44,7 +44,12 @@ serve: install ## Serve with gunicorn as in production (no debug) at http://127.
 		DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}"; \
 	$(MANAGE) collectstatic --no-input --verbosity 0 && \
 	$(MANAGE) migrate --no-input && \
-	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2
+	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000
+
+bench: install ## Benchmark pages, search and reports against the Python ceiling (wrk)
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y wrk; }
+	$(PY) -m bench.pages
 
 bench-feedback: install ## Benchmark report submissions under gunicorn (SQLite, PostgreSQL)
 	$(PY) -m bench.feedback

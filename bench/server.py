@@ -81,13 +81,13 @@ def fresh_database(directory, sqlite=False):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def wait_until_up(url, process, log, seconds=30):
+def wait_until_up(url, process, log, seconds=30, path="/en/"):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{url}/en/", timeout=2) as response:
+            with urllib.request.urlopen(f"{url}{path}", timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -72,9 +72,15 @@ def write(page, textarea_id, text):
     editor.press_sequentially(text)
 
 
+def submit(page, selector):
+    """Click a button that sends the form; wait for the page that answers."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def run_action(page, action):
     page.select_option('select[name="CHANGE_FORM-action"]', action)
-    page.click('button[name="index"], button:has-text("Run")')
+    submit(page, 'button[name="index"]')
 
 
 def test_publisher_writes_both_languages_and_publishes(site, browser):  # noqa: F811
@@ -84,13 +90,12 @@ def test_publisher_writes_both_languages_and_publishes(site, browser):  # noqa: 
     page.goto(f"{url}/en/admin/login/")
     page.fill("#id_username", "pat")
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/en/admin/")
+    submit(page, "input[type=submit]")
     change = f"{url}/en/admin/relations/relationship/{site.page_id}/change/"
     page.goto(change)
 
     write(page, "id_topics-0-body_en", "Canada and Mexico trade every day.")
-    page.click('input[name="_continue"]')
+    submit(page, 'input[name="_continue"]')
     assert page.locator(".messagelist .success").count() == 1
 
     run_action(page, "publish")
@@ -102,7 +107,7 @@ def test_publisher_writes_both_languages_and_publishes(site, browser):  # noqa: 
     write(
         page, "id_topics-0-body_fr", "Le Canada et le Mexique commercent chaque jour."
     )
-    page.click('input[name="_continue"]')
+    submit(page, 'input[name="_continue"]')
     run_action(page, "publish")
     assert "1 item published." in page.locator(".messagelist").inner_text()
 
@@ -128,8 +133,7 @@ def test_a_link_to_a_french_only_page_is_labelled(site, browser):  # noqa: F811
     page.goto(f"{site.url}/fr/admin/login/")
     page.fill("#id_username", "pat")
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/fr/admin/")
+    submit(page, "input[type=submit]")
     page.goto(f"{site.url}/fr/admin/relations/relationship/{site.page_id}/change/")
 
     write(page, "id_topics-0-body_en", "Read the guide")
@@ -149,11 +153,10 @@ def test_a_link_to_a_french_only_page_is_labelled(site, browser):  # noqa: F811
     dialog.locator("button[type=submit]").click()
     assert editor.locator("a[hreflang=fr]").count() == 1
     write(page, "id_topics-0-body_fr", "Lisez le guide.")
-    page.click('input[name="_continue"]')
+    submit(page, 'input[name="_continue"]')
     assert page.locator(".messagelist .success").count() == 1
 
-    page.select_option('select[name="CHANGE_FORM-action"]', "publish")
-    page.click('button[name="index"]')
+    run_action(page, "publish")
     assert "publié" in page.locator(".messagelist").inner_text()
 
     visitor = browser.new_context().new_page()

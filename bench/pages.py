@@ -1,0 +1,298 @@
+"""Benchmark the site against the Python ceiling; print one table.
+
+Starts, on loopback only: the site (gunicorn, 2 sync workers, the demo content,
+a fresh PostgreSQL database beside BENCH_POSTGRES_URL, or SQLite with
+--sqlite) and the ceiling (bench/ceiling.py: a minimal Django app returning a
+byte string the size of the relationship page, same gunicorn command). Each
+URL is measured with `wrk -t2 -c32` for a bounded time; search and the report
+POST as described beside them. Every ratio is to the ceiling of the same run.
+
+    .venv/bin/python -m bench.pages [--seconds 10] [--sqlite]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.server import BASE_DIR, free_port, running_site, wait_until_up
+
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+PAGE = "/en/relations/united-states/"
+# (label, path, what it shows)
+PAGES = [
+    ("relations page, cached", PAGE),
+    # A query parameter the page does not read bypasses the cache: every
+    # request renders, as the first one after an edit does.
+    ("relations page, uncached", PAGE + "?bench=uncached"),
+    ("home, cached", "/en/"),
+    ("office directory, cached", "/fr/bureaux/?country=US"),
+    ("office page, cached", "/en/offices/embassy-of-canada-to-the-united-states/"),
+    ("search, cached", "/en/search/?q=trade"),
+]
+TOPICS = 10_000
+REPORT_LUA = """
+local body = "page=%2Ffr%2Frelations%2Fetats-unis%2F&problems=outdated"
+  .. "&comment=Le+num%C3%A9ro+ne+r%C3%A9pond+plus"
+local threads, n = 0, 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function request()
+  n = n + 1
+  local k = id * 1000000 + n
+  local address = string.format("10.%d.%d.%d",
+    math.floor(k / 65536) % 256, math.floor(k / 256) % 256, k % 256)
+  return wrk.format("POST", "/fr/signaler-un-probleme/", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Forwarded-For"] = address,
+  }, body)
+end
+"""
+COUNT_QUERIES = """
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_HOST="127.0.0.1")
+counts = {}
+for path in %r:
+    runs = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        runs.append(len(queries))
+    counts[path] = runs[-1]
+print(json.dumps(counts))
+"""
+MAKE_TOPICS = """
+from relations.models import Relationship, Topic
+page = Relationship.objects.get(country_code="US")
+words = ["border", "energy", "arctic", "defence", "climate", "science"]
+Topic.objects.bulk_create(
+    Topic(
+        relationship=page,
+        sort_order=100 + n,
+        title_en=f"Cooperation {n} on {words[n % 6]}",
+        title_fr=f"Coopération {n} : {words[n % 6]}",
+        anchor_en=f"cooperation-{n}",
+        anchor_fr=f"cooperation-{n}",
+        body_en=f"<p>Canada and the United States work together on "
+        f"{words[n % 6]} and {words[(n + 1) % 6]}; trade agreement {n}.</p>",
+        body_fr=f"<p>Le Canada et les États-Unis collaborent; accord {n}.</p>",
+    )
+    for n in range(HOW_MANY)
+)
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE relations_topic")
+print(Topic.objects.count())
+"""
+TIME_SEARCH = """
+import json, statistics, time
+from django.db import connection
+from relations.search import find
+times = []
+for _ in range(41):
+    started = time.perf_counter()
+    page = find("agreement", "en", 1)
+    list(page)
+    times.append((time.perf_counter() - started) * 1000)
+plan = ""
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN SELECT id FROM relations_topic WHERE search_en @@ "
+            "websearch_to_tsquery('english_unaccent', 'agreement')"
+        )
+        plan = "\\n".join(row[0] for row in cursor.fetchall())
+print(json.dumps({"median": statistics.median(times), "matches":
+    page.paginator.count, "plan": plan}))
+"""
+
+
+def wrk(url, seconds, threads=2, connections=32, script=None):
+    """Run wrk; return requests/s, p50 and p99 (ms), requests and failures."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    command += ["--latency", "--timeout", "5s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script:
+            lua.write(script)
+            lua.flush()
+            command += ["-s", lua.name]
+        output = subprocess.run(
+            [*command, url],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 30,
+        ).stdout
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50": milliseconds(re.search(r"50%\s+([\d.]+\w+)", output)[1]),
+        "p99": milliseconds(re.search(r"99%\s+([\d.]+\w+)", output)[1]),
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
+        "failed": int(
+            (re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1]
+        )
+        + sum(
+            int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
+        ),
+    }
+
+
+def milliseconds(text):
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def ceiling(size, seconds):
+    """Serve and measure the minimal Django app with the same gunicorn command."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="relations-ceiling-") as directory:
+        log = Path(directory) / "gunicorn.log"
+        env = {**os.environ, "BENCH_CEILING_BYTES": str(size)}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        with open(log, "w") as output:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "bench.ceiling:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--graceful-timeout",
+                    "5",
+                ],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url, process, log, path="/")
+            return wrk(url + "/", seconds)
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def row(label, result, ceiling_result, queries="", note=""):
+    ratio = result["rps"] / ceiling_result["rps"] if ceiling_result else None
+    return (
+        f"| {label} | {result['rps']:,.0f} | {result['p50']:.1f} | "
+        f"{result['p99']:.1f} | {queries} | "
+        f"{'' if ratio is None else f'{ratio:.2f}'} | {note} |"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--sqlite", action="store_true", help="SQLite, not PostgreSQL")
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: sudo apt-get install -y wrk")
+    seconds = options.seconds
+    if not options.sqlite:
+        os.environ["DATABASE_URL"] = POSTGRES_URL
+    database = "SQLite" if options.sqlite else "PostgreSQL"
+
+    failures = []
+    lines = []
+    with running_site(
+        workers=2,
+        sqlite=options.sqlite,
+        DJANGO_NUM_PROXIES="1",
+        DJANGO_FEEDBACK_RATE_LIMITS="1000000/m",
+        GUNICORN_ACCESS_LOG="",
+    ) as site:
+        size = len(fetch(site.url + PAGE))
+        top = ceiling(size, seconds)
+        paths = [path for _label, path in PAGES]
+        queries = json.loads(
+            site.manage("shell", "-c", COUNT_QUERIES % (paths,)).split("\n")[-2]
+        )
+        lines.append(row("ceiling (minimal Django app)", top, top, "0"))
+        results = {}
+        for label, path in PAGES:
+            fetch(site.url + path)  # fill the cache
+            results[label] = result = wrk(site.url + path, seconds)
+            lines.append(row(label, result, top, queries[path]))
+            if result["failed"]:
+                failures.append(f"{label}: {result['failed']} failed requests")
+
+        before = site.count("feedback_problemreport")
+        posted = wrk(site.url, seconds, script=REPORT_LUA)
+        time.sleep(1)
+        stored = site.count("feedback_problemreport") - before
+        accepted = posted["requests"] - posted["failed"]
+        accepted_rps = accepted / seconds
+        lines.append(
+            row(
+                "report POST",
+                {**posted, "rps": accepted_rps},
+                top,
+                note=f"{accepted:,} accepted, {stored:,} stored",
+            )
+        )
+
+        made = site.manage("shell", "-c", MAKE_TOPICS.replace("HOW_MANY", str(TOPICS))).split()[-1]
+        timed = json.loads(
+            site.manage("shell", "-c", TIME_SEARCH).strip().split("\n")[-1]
+        )
+        uses_index = "Bitmap Index Scan" in timed["plan"] or not timed["plan"]
+        lines.append(
+            f"| search, one word, {made} topics (in process, median of 41) | | "
+            f"{timed['median']:.1f} | | | | {timed['matches']:,} matches; "
+            f"{'index used' if uses_index else 'NO INDEX'} |"
+        )
+
+    cached = results["relations page, cached"]
+    uncached = results["relations page, uncached"]
+    checks = [
+        ("cached page ≥ 0.8× ceiling", cached["rps"] >= 0.8 * top["rps"]),
+        ("uncached page ≥ 0.2× ceiling", uncached["rps"] >= 0.2 * top["rps"]),
+        ("uncached page ≤ 8 SQL queries", queries[PAGES[1][1]] <= 8),
+        ("cached p99 ≤ 2× ceiling p99", cached["p99"] <= 2 * top["p99"]),
+        ("report POST ≥ 300 accepted/s", accepted_rps >= 300),
+        ("every accepted report stored", stored == accepted),
+        ("search median < 20 ms", timed["median"] < 20),
+        ("search uses the index", uses_index),
+    ]
+    print(
+        f"{database}, gunicorn 2 sync workers, wrk -t2 -c32 -d{seconds}s, "
+        f"page {size:,} bytes\n"
+    )
+    print("| measured | requests/s | p50 ms | p99 ms | SQL queries | × ceiling | |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("\n".join(lines))
+    print()
+    for label, passed in checks:
+        print(f"{'PASS' if passed else 'MISS'}  {label}")
+    for failure in failures:
+        print(f"FAIL  {failure}")
+    return 0 if all(passed for _, passed in checks) and not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""gunicorn's settings; gunicorn reads this file from the working directory.
+
+Command-line options (--bind, --workers) override these; so do the
+environment variables below, for a container.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Sync workers: the app does little but wait on PostgreSQL; two per CPU plus
+# one keeps the CPUs busy while some wait.
+workers = int(
+    os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+)
+worker_class = "sync"
+# A request taking longer than this is killed and logged: no page needs it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On SIGTERM (a deployment), workers finish their requests for up to this long.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
+# Behind a load balancer that reuses connections.
+keepalive = 5
+# Recycle workers now and then, so no slow leak grows for ever.
+max_requests = 5000
+max_requests_jitter = 500
+
+# One line a request on standard output, with the time taken (ms) and the
+# forwarded client address; errors on standard error.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+access_log_format = (
+    '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+)
+errorlog = "-"

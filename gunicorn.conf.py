@@ -10,9 +10,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Sync workers: the app does little but wait on PostgreSQL; two per CPU plus
 # one keeps the CPUs busy while some wait.
-workers = int(
-    os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
-)
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 # A request taking longer than this is killed and logged: no page needs it.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -20,9 +18,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 # Behind a load balancer that reuses connections.
 keepalive = 5
-# Recycle workers now and then, so no slow leak grows for ever.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycling workers after N requests bounds a slow leak, but each restart
+# stalls the requests queued behind it; off unless asked for.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 
 # One line a request on standard output, with the time taken (ms) and the
 # forwarded client address; errors on standard error.

@@ -9,22 +9,27 @@ out of the cache. A schedule (publish_at, unpublish_at) changes what visitors
 see without any save: the row also holds the next such moment, and the first
 request after it moves the number.
 
-Only views wrapped in `public_page` are cached, only their 200 responses free
-of cookies, and only for the query parameters they use: previews, the admin,
-errors and POST responses never are. Responses carry an ETag, Last-Modified
+PageCacheMiddleware keeps only the responses of views wrapped in `public_page`,
+only with status 200, free of cookies and of Vary, and only for the query
+parameters the view reads: previews, the admin, errors and POST responses
+never are. Responses carry an ETag, Last-Modified
 where the page has a date, and a public Cache-Control, and a matching
 conditional GET gets 304.
 """
 
+import collections
+import datetime
 import functools
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -70,13 +75,48 @@ def new_number():
 
 
 def current_version():
-    """Return the content version: one query, unless a schedule has come due."""
-    row = ContentVersion.objects.filter(pk=ROW).values_list("number", "next_change_at")
-    found = row.first()
-    if found is None or (found[1] is not None and found[1] <= timezone.now()):
+    """Return the content version: one query, unless a schedule has come due.
+
+    That query also serves as the health check of a persistent connection
+    (CONN_HEALTH_CHECKS), which would otherwise cost a second round trip: if
+    the database dropped the connection, it is closed and the query retried
+    once on a new one.
+    """
+    reused = connection.connection is not None and not connection.in_atomic_block
+    if reused:
+        connection.health_check_done = True
+    try:
+        return read_version()
+    except (InterfaceError, OperationalError):
+        if not reused:
+            raise
+        connection.close()
+        return read_version()
+
+
+def read_version():
+    # Read on every request, so the ORM's work is spared: one row by its key.
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    sql = f"SELECT number, next_change_at FROM {table} WHERE id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ROW])
+        found = cursor.fetchone()
+        if found is not None:
+            number, next_change = found
+            if next_change is None or parse_moment(next_change) > timezone.now():
+                return number
         bump()
-        found = row.first()
-    return found[0]
+        cursor.execute(sql, [ROW])
+        return cursor.fetchone()[0]
+
+
+def parse_moment(value):
+    """Return an aware datetime from a raw column (SQLite gives text)."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 def is_content(sender):
@@ -103,37 +143,100 @@ def page_key(request, version):
 
 
 def public_page(view=None, *, params=()):
-    """Cache the view's public responses; `params`: the query parameters it reads.
+    """Mark the view's responses public: PageCacheMiddleware may keep them.
 
-    A request with any other query parameter is answered without the cache,
-    so stray parameters cannot fill it.
+    `params`: the query parameters the view reads. A request with any other
+    is answered without the cache, so stray parameters cannot fill it.
     """
     if view is None:
         return functools.partial(public_page, params=params)
 
     @functools.wraps(view)
-    def cached_view(request, *args, **kwargs):
+    def public_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
         if (
-            request.method not in ("GET", "HEAD")
-            or set(request.GET) - set(params)
+            request.method in ("GET", "HEAD")
+            and not set(request.GET) - set(params)
             # The page re-rendered around a report's thank-you or errors
             # (feedback.views.render_page) is this visitor's alone.
-            or getattr(request, "report_problem", None) is not None
+            and getattr(request, "report_problem", None) is None
         ):
-            return view(request, *args, **kwargs)
-        key = page_key(request, current_version())
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 modified = (response.context_data or {}).get("date_modified")
                 response = response.render()
             else:
                 modified = None
-            if not cacheable(response):
+            if response.status_code == 200:
+                add_validators(response, modified)
+                response.public = True
+        return response
+
+    return public_view
+
+
+class RecentPages:
+    """The pages this process served last, in memory, before the shared cache.
+
+    Safe where a per-process cache usually is not: keys hold the content
+    version, read from the database on every request, so an edit anywhere
+    makes every copy here unreachable at once, as in the shared cache.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.pages = collections.OrderedDict()
+
+    def get(self, key):
+        page = self.pages.get(key)
+        if page is None:
+            page = cache.get(key)
+            if page is None:
+                return None
+        self.keep(key, page)
+        return page
+
+    def set(self, key, page):
+        cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+        self.keep(key, page)
+
+    def keep(self, key, page):
+        self.pages[key] = page
+        self.pages.move_to_end(key)
+        while len(self.pages) > self.size:
+            self.pages.popitem(last=False)
+
+    def clear(self):
+        self.pages.clear()
+
+
+recent_pages = RecentPages(size=200)
+
+
+class PageCacheMiddleware:
+    """Answer GET and HEAD from the page cache; keep the public pages it misses.
+
+    Placed before every middleware that only adds headers, so a hit costs
+    the version query, one cache read and little else; what is kept is the
+    final response, those headers included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        key = page_key(request, current_version())
+        page = recent_pages.get(key)
+        if page is not None:
+            response = HttpResponse(page["content"], headers=page["headers"])
+        else:
+            response = self.get_response(request)
+            if not getattr(response, "public", False):
                 return response
-            add_validators(response, modified)
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            if cacheable(response):
+                page = {"content": response.content, "headers": dict(response.items())}
+                recent_pages.set(key, page)
         return get_conditional_response(
             request,
             etag=response["ETag"],
@@ -141,16 +244,12 @@ def public_page(view=None, *, params=()):
             response=response,
         )
 
-    return cached_view
-
 
 def cacheable(response):
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and "Vary" not in response
-    )
+    # Any Vary would need a copy for each of its values: such responses (the
+    # addresses outside /en/ and /fr/ vary on Accept-Language) are not kept,
+    # though they still answer conditional requests.
+    return not response.streaming and not response.cookies and "Vary" not in response
 
 
 def add_validators(response, modified):

@@ -124,10 +124,13 @@ def make_organization(db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters never leak from one test into the next."""
+    """Rate-limit counters and cached pages never leak from one test into the next."""
     from django.core.cache import cache
 
+    from relations.cache import recent_pages
+
     cache.clear()
+    recent_pages.clear()
 
 
 @pytest.fixture(autouse=True)

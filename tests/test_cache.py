@@ -5,8 +5,11 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import RequestFactory
 from django.utils import timezone
 
+from relations.cache import page_key
 from relations.models import ContentVersion, Status
 
 from .conftest import html
@@ -122,20 +125,28 @@ def test_a_draft_is_not_served_from_a_cached_published_copy(client, page):
 @pytest.mark.parametrize(
     "url",
     [
-        "/",
         "/en/",
         "/fr/bureaux/",
         "/en/offices/?kind=embassy",
-        "/sitemap.xml",
-        "/robots.txt",
-        "/api/offices.json",
         "/en/search/?q=trade",
     ],
 )
 def test_every_public_page_is_cached(client, page, url, django_assert_num_queries):
     assert client.get(url).status_code == 200
+    version = ContentVersion.objects.get().number
+    assert cache.get(page_key(RequestFactory().get(url), version)) is not None
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/sitemap.xml", "/robots.txt", "/api/offices.json"]
+)
+def test_addresses_outside_the_languages_answer_conditional_gets(client, page, url):
+    # They vary on Accept-Language, so they are not kept in the page cache.
+    first = client.get(url)
+    assert first["Vary"] == "Accept-Language"
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
 
 
 @pytest.mark.parametrize("cached_first", [True, False])
@@ -148,3 +159,31 @@ def test_a_page_shown_with_report_errors_is_neither_served_from_nor_put_in_the_c
     assert refused.status_code == 400
     assert html(refused).select_one("#report-problem-errors")
     assert not html(client.get(PAGE)).select_one("#report-problem-errors")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_connection_the_database_dropped_is_replaced(
+    client, make_relationship, make_topic
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("dropping a connection is a PostgreSQL test")
+    import psycopg
+
+    make_topic(make_relationship(slug_en="mexico", slug_fr="mexique"))
+    assert client.get(PAGE).status_code == 200
+    # The version query stands in for the health check of a reused
+    # connection: a connection the server closed must still give the page.
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    assert client.get(PAGE).status_code == 200
+    assert connection.connection.info.backend_pid != pid

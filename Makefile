@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help install run test serve lint format messages lock clean bench bench-feedback
+.PHONY: help install run test serve lint format messages lock clean bench bench-feedback image-test
 
 # The first of these that runs and is 3.12 or newer (a pyenv shim may exist yet
 # fail); override with `make PYTHON=/path/to/python3.13`.
@@ -50,6 +50,9 @@ bench: install ## Benchmark pages, search and reports against the Python ceiling
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
 		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y wrk; }
 	$(PY) -m bench.pages
+
+image-test: ## Build the image with podman and run it against local PostgreSQL
+	bash scripts/image-test.sh
 
 bench-feedback: install ## Benchmark report submissions under gunicorn (SQLite, PostgreSQL)
 	$(PY) -m bench.feedback

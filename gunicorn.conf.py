@@ -7,6 +7,8 @@ environment variables below, for a container.
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Sync workers: the app does little but wait on PostgreSQL; two per CPU plus
 # one keeps the CPUs busy while some wait.
@@ -30,3 +32,14 @@ access_log_format = (
     '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 )
 errorlog = "-"
+
+
+class QuietProbes(Logger):
+    """The access log, without the load balancer's /healthz and /readyz."""
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO") not in {"/healthz", "/readyz"}:
+            super().access(resp, req, environ, request_time)
+
+
+logger_class = QuietProbes

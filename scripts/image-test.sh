@@ -26,7 +26,8 @@ for tool in podman runc debootstrap psql curl; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     packages=$(printf '%s\n' "${missing[@]}" | sed 's/^psql$/postgresql-client/')
-    as_root apt-get install -y $packages >/dev/null
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
 fi
 if ! grep -qs '^default_ulimits' /etc/containers/containers.conf; then
     as_root mkdir -p /etc/containers

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.feedback import post
-from bench.server import BASE_DIR, free_port, running_site, wait_until_up
+from bench.server import gunicorn, running_site
 
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -161,37 +161,15 @@ def milliseconds(text):
 
 def ceiling(size, seconds):
     """Serve and measure the minimal Django app with the same gunicorn command."""
-    port = free_port()
+    env = {**os.environ, "BENCH_CEILING_BYTES": str(size)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
     with tempfile.TemporaryDirectory(prefix="relations-ceiling-") as directory:
         log = Path(directory) / "gunicorn.log"
-        env = {**os.environ, "BENCH_CEILING_BYTES": str(size)}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        with open(log, "w") as output:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "bench.ceiling:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                    "--graceful-timeout",
-                    "5",
-                ],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(url, process, log, path="/")
+        with gunicorn(env, 2, log, app="bench.ceiling:application", ready_path="/") as (
+            url,
+            _log,
+        ):
             return wrk(url + "/", seconds)
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
 
 
 def fetch(url):

@@ -148,8 +148,8 @@ def running_site(workers=2, instances=1, sqlite=False, **environment):
 
 
 @contextlib.contextmanager
-def gunicorn(env, workers, log):
-    """Serve the site with gunicorn on a free loopback port; yield (url, log)."""
+def gunicorn(env, workers, log, app="config.wsgi", ready_path="/en/"):
+    """Serve `app` with gunicorn on a free loopback port; yield (url, log)."""
     port = free_port()
     with open(log, "w") as output:
         process = subprocess.Popen(
@@ -157,7 +157,7 @@ def gunicorn(env, workers, log):
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "config.wsgi",
+                app,
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -172,7 +172,7 @@ def gunicorn(env, workers, log):
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url, process, log)
+        wait_until_up(url, process, log, path=ready_path)
         yield url, log
     finally:
         process.terminate()

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from .models import ContentVersion, FormerSlug, PageContent, Publishable, Status
+from .models import ContentVersion, FormerSlug, PageContent, Status
 
 ROW = 1
 
@@ -120,7 +120,7 @@ def parse_moment(value):
 
 
 def is_content(sender):
-    return issubclass(sender, (PageContent, Publishable, FormerSlug))
+    return issubclass(sender, (PageContent, FormerSlug))
 
 
 @receiver(post_save)

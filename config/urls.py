@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -26,7 +27,7 @@ urlpatterns = [
     path("api/offices.csv", public_page(open_data.offices_csv), name="offices_csv"),
 ]
 urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("", include("feedback.urls")),
     path("", include("consulates.urls")),
     path("", include("relations.urls")),

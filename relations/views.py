@@ -174,12 +174,14 @@ PREVIEW_URL_NAMES = ["relations:relationship_preview", "consulates:office_previe
 
 
 def robots_txt(request):
-    """Point crawlers at the sitemap and away from the admin, the previews and
-    search results (endless combinations of one content)."""
+    """Point crawlers at the sitemap and away from the previews and search
+    results (endless combinations of one content). The admin is listed only at
+    its default address: robots.txt must not tell anyone where a moved one is."""
     disallow = []
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            disallow.append(reverse("admin:index"))
+            if settings.ADMIN_PATH == "admin":
+                disallow.append(reverse("admin:index"))
             disallow.append(reverse("relations:search"))
             for name in PREVIEW_URL_NAMES:
                 # "/en/preview/relations/1/" gives "/en/preview/", which holds

@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help install run test serve lint format messages lock clean bench bench-feedback image-test
+.PHONY: help install run test serve lint format messages lock clean bench bench-feedback image-test audit
 
 # The first of these that runs and is 3.12 or newer (a pyenv shim may exist yet
 # fail); override with `make PYTHON=/path/to/python3.13`.
@@ -56,6 +56,9 @@ image-test: ## Build the image with podman and run it against local PostgreSQL
 
 bench-feedback: install ## Benchmark report submissions under gunicorn (SQLite, PostgreSQL)
 	$(PY) -m bench.feedback
+
+audit: install ## Audit the locked dependencies for known vulnerabilities (pip-audit)
+	$(PY) scripts/audit.py
 
 lint: install ## Check style with ruff
 	$(VENV)/bin/ruff check .

@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
+from .outage import summary
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,8 +25,9 @@ def readiness():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError:
-        logger.warning("Readiness: the database does not answer.", exc_info=True)
+    except DatabaseError as error:
+        # One line a probe: an outage must not fill the log with tracebacks.
+        logger.warning("Readiness: the database does not answer (%s).", summary(error))
         failing.append("database")
     try:
         cache.set("readyz", "ok", timeout=10)

@@ -17,6 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from config.outage import database_unreachable, service_unavailable, unavailable
+
 from .forms import ProblemReportForm, reportable_page
 from .ratelimit import over_limit
 
@@ -47,7 +49,8 @@ def report_problem(request):
         response["Allow"] = "POST"
         return response
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit():
+    # Not isdigit(): "²" is a digit that int() refuses.
+    if not length.isdecimal():
         return refuse(
             request, 400, _("This report could not be read."), keep_input=False
         )
@@ -70,13 +73,20 @@ def report_problem(request):
         )
 
     form = ProblemReportForm(request.POST)
-    if form.is_from_a_robot():
-        # Answered like a success so robots learn nothing; nothing is stored.
-        return sent(request, reportable_page(request.POST.get("page", "")))
-    if form.is_valid():
-        form.save()
-        return sent(request, form.cleaned_data["page"])
-    return respond(request, section_context(request, form), 400)
+    try:
+        if form.is_from_a_robot():
+            # Answered like a success so robots learn nothing; nothing is stored.
+            return sent(request, reportable_page(request.POST.get("page", "")))
+        if form.is_valid():
+            # Autocommit: the report is stored once save() returns, so the
+            # thanks are never given for a report the database did not take.
+            form.save()
+            return sent(request, form.cleaned_data["page"])
+        return respond(request, section_context(request, form), 400)
+    except Exception as error:
+        if not database_unreachable(error):
+            raise
+        return not_sent(request, error)
 
 
 def is_from_this_site(request):
@@ -98,6 +108,21 @@ def sent(request, page):
     response = HttpResponse(status=303)
     response["Location"] = f"{path}?feedback={SENT}#report-problem-thanks"
     return response
+
+
+def not_sent(request, error):
+    """Refuse a report the database could not take: ask to send it again later."""
+    if wants_fragment(request):
+        message = _(
+            "Because of a temporary problem with our website’s server, your report "
+            "was not recorded. Please try again in a few minutes."
+        )
+        # The section alone: the form again would validate its page, which
+        # needs the database.
+        return unavailable(
+            refuse(request, 503, message, keep_input=False), request, error
+        )
+    return service_unavailable(request, error, report=True)
 
 
 def refuse(request, status, message, keep_input=True):

@@ -1,3 +1,4 @@
+import sys
 import unicodedata
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
+
+from config.outage import database_unreachable, service_unavailable
 
 from .forms import SearchForm
 from .models import FormerSlug, Relationship
@@ -167,6 +170,11 @@ def locked_out(request, response=None, credentials=None):
 
 
 def server_error(request):
+    # Django calls this while it handles the exception, wherever it was
+    # raised (a view, a middleware such as the page cache's version query).
+    error = sys.exception()
+    if database_unreachable(error):
+        return service_unavailable(request, error)
     return HttpResponseServerError(loader.render_to_string("500.html"))
 
 

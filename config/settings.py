@@ -117,7 +117,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that stops answering must cost seconds, not a worker
+    # timeout: visitors then get the "temporarily unavailable" page.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE transactions and
     # a busy timeout make concurrent writers wait instead of failing with
     # "database is locked".
@@ -240,6 +244,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# Database sessions that never look up a cookie no session key can be.
+SESSION_ENGINE = "config.sessions"
 X_FRAME_OPTIONS = "DENY"
 # Browser features the site never uses, turned off for it and anything it
 # might embed.

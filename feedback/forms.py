@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.detail import SingleObjectMixin
 
+from relations.preview import PreviewMixin
+
 from .models import Problem, ProblemReport
 from .scrub import scrub
 
@@ -32,6 +34,9 @@ def reportable_page(path):
         if match.namespace not in PUBLIC_NAMESPACES:
             return None
         view_class = getattr(match.func, "view_class", None)
+        if view_class and issubclass(view_class, PreviewMixin):
+            # Staff's view of any page in any state, in the same namespaces.
+            return None
         if view_class and issubclass(view_class, SingleObjectMixin):
             # A page about an object exists only if its view finds the object.
             view = view_class()

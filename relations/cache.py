@@ -137,7 +137,10 @@ def content_links_changed(sender, instance, **kwargs):
 
 
 def page_key(request, version):
-    address = request.get_full_path()
+    # The scheme and host too: a page's canonical and hreflang links are built
+    # from them, and a Host header with another port must not set them for
+    # every visitor.
+    address = request.build_absolute_uri()
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"page:{version}:{digest}"
 

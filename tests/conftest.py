@@ -1,5 +1,6 @@
 import io
 import itertools
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -16,6 +17,8 @@ from relations.models import (
 )
 
 _serial = itertools.count(1)
+
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def html(response):
@@ -141,3 +144,36 @@ def english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip browser tests, before their site starts, when Chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(
+        reason=f"Debian's Chromium is not at {CHROMIUM}: apt-get install chromium"
+    )
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright, shared by a module's tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()

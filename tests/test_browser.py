@@ -1,20 +1,11 @@
 """A visitor reports a problem in a real browser, with and without JavaScript."""
 
-from pathlib import Path
-
 import pytest
 
 from bench.server import running_site, scalar
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed: apt-get install chromium",
-    ),
-]
+# The browser fixture (tests/conftest.py) skips these when Chromium is missing.
+pytestmark = pytest.mark.slow
 
 VISITORS = {
     "en": {
@@ -49,26 +40,6 @@ def site():
     # Rate limits have tests of their own; here every report must get through.
     with running_site(workers=2, DJANGO_FEEDBACK_RATE_LIMITS="1000/m") as site:
         yield site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def latest_report(site):

@@ -9,12 +9,8 @@ import pytest
 
 from bench.server import running_site
 
-from .test_browser import CHROMIUM, browser  # noqa: F401 - shared fixture
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is missing"),
-]
+# The browser fixture (tests/conftest.py) skips these when Chromium is missing.
+pytestmark = pytest.mark.slow
 
 PASSWORD = "Correct-Horse-Battery-42"
 
@@ -66,7 +62,7 @@ def write(page, textarea_id, text):
     panel = page.evaluate(
         f"document.getElementById('{textarea_id}').closest('[id^=tab_]').id"
     )
-    page.click(f'a[href="#{panel}"]')
+    page.click(f'[role=tab][aria-controls="{panel}"]')
     editor = page.locator(f"#{panel} [contenteditable=true]")
     editor.click()
     editor.press_sequentially(text)
@@ -83,7 +79,7 @@ def run_action(page, action):
     submit(page, 'button[name="index"]')
 
 
-def test_publisher_writes_both_languages_and_publishes(site, browser):  # noqa: F811
+def test_publisher_writes_both_languages_and_publishes(site, browser):
     url = site.url
     context = browser.new_context()
     page = context.new_page()
@@ -120,7 +116,7 @@ def test_publisher_writes_both_languages_and_publishes(site, browser):  # noqa: 
     context.close()
 
 
-def test_a_link_to_a_french_only_page_is_labelled(site, browser):  # noqa: F811
+def test_a_link_to_a_french_only_page_is_labelled(site, browser):
     """In the French admin: the link dialog, in French, with the language choice;
     no Content-Security-Policy violation; the English page says "(French only)"."""
     context = browser.new_context()

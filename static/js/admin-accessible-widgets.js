@@ -1,0 +1,63 @@
+// Names and focus for the admin widgets that third-party scripts build without
+// them (WCAG 4.1.2): modeltranslation's language tabs and switch, and the rich-text
+// editor's editing area. Those widgets, and so these fixes, need JavaScript; the
+// fields they replace are labelled in the HTML.
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+
+  function labelFromField(editor) {
+    var textarea = editor.closest(".prose-editor").querySelector("textarea[id]");
+    var label = textarea && document.querySelector('label[for="' + textarea.id + '"]');
+    if (label) {
+      label.id = label.id || textarea.id + "-label";
+      editor.setAttribute("aria-labelledby", label.id);
+    }
+  }
+
+  function fix(root) {
+    // The switch that shows every field in one language sits in the page's <h1>.
+    var switches = root.querySelectorAll("select.modeltranslation-switch:not([aria-label])");
+    switches.forEach(function (select) {
+      select.setAttribute("aria-label", script.dataset.languageSwitchLabel);
+    });
+    // jQuery UI puts a link inside each tab (li role="tab"): a focusable control
+    // inside another, which assistive technologies may not announce or may focus
+    // instead of the tab (jquery/jquery-ui#2171). inert takes the link out of focus
+    // and hit testing; the tab keeps its name (aria-labelledby) and its keys, and
+    // clicks land on the tab (below).
+    root.querySelectorAll(".ui-tabs-nav .ui-tabs-anchor:not([inert])").forEach(function (link) {
+      var tab = link.closest('[role="tab"]');
+      link.inert = true;
+      // What hovering the link gave: a pointer, and the language's name.
+      tab.style.cursor = "pointer";
+      tab.title = link.title;
+    });
+    // Tiptap's editing area (role="textbox") is named by the field's label.
+    var editors = root.querySelectorAll(".prose-editor [contenteditable]:not([aria-labelledby])");
+    editors.forEach(labelFromField);
+  }
+
+  // jQuery UI listens for clicks on the link, which inert now keeps from the
+  // pointer: hand a click on the tab to it.
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest && event.target.closest('.ui-tabs-nav [role="tab"]');
+    var link = tab && tab.querySelector(".ui-tabs-anchor[inert]");
+    if (link && !link.contains(event.target)) {
+      link.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
+    }
+  });
+
+  // The widgets appear after this script runs (on DOMContentLoaded, when an
+  // editor's modules load, when "Add another" adds a row): fix them as they come.
+  new MutationObserver(function (records) {
+    var outsideEditors = records.some(function (record) {
+      return !(record.target.closest && record.target.closest("[contenteditable]"));
+    });
+    if (outsideEditors) {
+      fix(document);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  fix(document);
+})();

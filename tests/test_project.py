@@ -1,11 +1,9 @@
 """The project is configured as documented: checks pass, migrations are complete."""
 
-import os
-import subprocess
-import sys
-
 from django.conf import settings
 from django.core.management import call_command
+
+from .conftest import fresh_process
 
 
 def test_system_checks_pass():
@@ -18,19 +16,7 @@ def test_no_model_change_lacks_a_migration(db):
 
 def run_settings(**env):
     """Import the settings in a fresh process with only `env` configured."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
-    }
-    return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG)"],
-        cwd=settings.BASE_DIR,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return fresh_process("-c", "import config.settings as s; print(s.DEBUG)", **env)
 
 
 def test_start_up_stops_without_a_secret_key_when_debug_is_off():

@@ -1,11 +1,8 @@
 """Security evidence: production settings pass `check --deploy`, every page type
 carries the security headers, cookies are locked down, the admin can move."""
 
-import os
 import re
 import secrets
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -15,6 +12,8 @@ from django.utils import translation
 
 from consulates.models import Office
 from relations.models import Relationship
+
+from .conftest import fresh_process
 
 PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -26,20 +25,7 @@ PRODUCTION = {
 
 def manage(*args, **env):
     """Run manage.py in a fresh process with only `env` configured."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return fresh_process("manage.py", *args, **env)
 
 
 def test_production_settings_pass_check_deploy_without_a_warning():
@@ -49,18 +35,8 @@ def test_production_settings_pass_check_deploy_without_a_warning():
 
 
 def test_check_deploy_asks_for_the_admin_to_move():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_ADMIN_PATH="",
-        **{
-            key: value
-            for key, value in PRODUCTION.items()
-            if key != "DJANGO_ADMIN_PATH"
-        },
-    )
+    default_admin = {**PRODUCTION, "DJANGO_ADMIN_PATH": ""}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **default_admin)
     assert result.returncode != 0
     assert "config.W001" in result.stderr
 

@@ -9,6 +9,15 @@ out of the cache. A schedule (publish_at, unpublish_at) changes what visitors
 see without any save: the row also holds the next such moment, and the first
 request after it moves the number.
 
+Below the whole page, each relationship page's content (its areas of action,
+offices and lists: what takes the queries and most of the rendering) is
+cached under the page's own number, Relationship.page_version, which any
+change of what that page shows replaces. The change also renders the new
+content once committed, so the first visitor after an edit finds it ready
+and an edit elsewhere leaves it untouched. Every key holds the build (the
+code, templates, catalogues and static files), so a new release never serves
+what an older one rendered.
+
 PageCacheMiddleware keeps only the responses of views wrapped in `public_page`,
 only with status 200, free of cookies and of Vary, and only for the query
 parameters the view reads: previews, the admin, errors and POST responses
@@ -22,21 +31,36 @@ import datetime
 import functools
 import hashlib
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Min, Q
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Min, Q, prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.safestring import mark_safe
 
-from .models import ContentVersion, FormerSlug, PageContent, Status
+from .models import (
+    ContentVersion,
+    FormerSlug,
+    PageContent,
+    Relationship,
+    Status,
+    page_prefetches,
+)
 
 ROW = 1
+# What a release renders with: a change to any of these must not meet pages
+# rendered before it (a hashed stylesheet name, a corrected translation).
+BUILD_SOURCES = ["config", "consulates", "feedback", "relations", "templates"]
+BUILD_FILES = ["requirements.txt", "locale/fr/LC_MESSAGES/django.mo"]
 
 
 def next_scheduled_change(now):
@@ -105,7 +129,9 @@ def read_version():
             number, next_change = found
             if next_change is None or parse_moment(next_change) > timezone.now():
                 return number
+        # A schedule came due: an office appeared or went, on any page.
         bump()
+        Relationship.objects.update(page_version=new_number())
         cursor.execute(sql, [ROW])
         return cursor.fetchone()[0]
 
@@ -125,15 +151,90 @@ def is_content(sender):
 
 @receiver(post_save)
 @receiver(post_delete)
-def content_changed(sender, **kwargs):
+def content_changed(sender, instance, **kwargs):
     if is_content(sender):
         bump()
+        if isinstance(instance, PageContent):
+            pages_changed(instance.pages_showing())
 
 
 @receiver(m2m_changed)
 def content_links_changed(sender, instance, **kwargs):
     if is_content(type(instance)):
         bump()
+        # Sent before and after the change: the pages an item leaves are
+        # known before, those it joins after.
+        pages_changed(instance.pages_showing())
+
+
+def pages_changed(ids):
+    """Give these pages new numbers; render their content once committed."""
+    if not ids:
+        return
+    Relationship.objects.filter(pk__in=ids).update(page_version=new_number())
+    # Robust: a failure here leaves the content to be rendered by the first
+    # visitor, and must not turn the editor's saved change into an error.
+    transaction.on_commit(functools.partial(render_pages, ids), robust=True)
+
+
+def render_pages(ids):
+    """Have the content of these relationship pages ready in every language."""
+    for relationship in Relationship.objects.published().filter(pk__in=ids):
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                page_content(relationship)
+
+
+def page_content(relationship):
+    """Return the rendered content of a public relationship page, cached under
+    its page_version in the active language."""
+    key = ":".join(
+        [
+            "content",
+            build(),
+            get_script_prefix(),
+            str(relationship.pk),
+            str(relationship.page_version),
+            translation.get_language(),
+        ]
+    )
+    html = recent_content.get(key)
+    if html is None:
+        html = render_page_content(relationship)
+        recent_content.set(key, str(html))
+    return mark_safe(html)
+
+
+def render_page_content(relationship):
+    """Render the content of a relationship page from the database."""
+    prefetch_related_objects([relationship], *page_prefetches())
+    return render_to_string(
+        "relations/includes/relationship_content.html",
+        {
+            "relationship": relationship,
+            "topics": relationship.topics.all(),
+            "agreements": [link.item for link in relationship.agreement_links.all()],
+            "organizations": [
+                link.item for link in relationship.organization_links.all()
+            ],
+        },
+    )
+
+
+@functools.cache
+def build():
+    """Return a digest of what this release renders pages with."""
+    root = Path(settings.BASE_DIR)
+    paths = [root / name for name in BUILD_FILES]
+    for name in BUILD_SOURCES:
+        paths += (root / name).rglob("*")
+    manifest = Path(settings.STATIC_ROOT or root, "staticfiles.json")
+    digest = hashlib.sha256()
+    for path in sorted({*paths, manifest}):
+        if path.is_file() and path.suffix != ".pyc":
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def page_key(request, version):
@@ -142,7 +243,7 @@ def page_key(request, version):
     # every visitor.
     address = request.build_absolute_uri()
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{version}:{digest}"
+    return f"page:{build()}:{version}:{digest}"
 
 
 def public_page(view=None, *, params=()):
@@ -177,12 +278,13 @@ def public_page(view=None, *, params=()):
     return public_view
 
 
-class RecentPages:
-    """The pages this process served last, in memory, before the shared cache.
+class Recent:
+    """What this process served last, in memory, before the shared cache.
 
-    Safe where a per-process cache usually is not: keys hold the content
-    version, read from the database on every request, so an edit anywhere
-    makes every copy here unreachable at once, as in the shared cache.
+    Safe where a per-process cache usually is not: keys hold a version read
+    from the database on every request (the content version, a page's
+    page_version), so an edit anywhere makes every copy here unreachable at
+    once, as in the shared cache.
     """
 
     def __init__(self, size):
@@ -212,7 +314,8 @@ class RecentPages:
         self.pages.clear()
 
 
-recent_pages = RecentPages(size=200)
+recent_pages = Recent(size=200)
+recent_content = Recent(size=400)
 
 
 class PageCacheMiddleware:

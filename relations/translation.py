@@ -45,6 +45,8 @@ class OrganizationTranslation(BothLanguages):
 reversion.register(
     Relationship,
     follow=["topics", "agreement_links", "organization_links"],
+    # Not content: a restored revision must not bring back an old number.
+    exclude=["page_version"],
 )
 reversion.register(Topic)
 reversion.register(RelationshipAgreement)

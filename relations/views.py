@@ -21,6 +21,7 @@ from django.views.generic import DetailView, ListView
 
 from config.outage import database_unreachable, service_unavailable
 
+from .cache import page_content, render_page_content
 from .forms import SearchForm
 from .models import FormerSlug, Relationship
 from .preview import PreviewMixin
@@ -64,7 +65,13 @@ class RelationshipListView(ListView):
 
 class RelationshipDetailView(DetailView):
     def get_queryset(self):
-        return Relationship.objects.published().for_page()
+        return Relationship.objects.published()
+
+    def get_object(self, queryset=None):
+        found = Relationship.objects.live_page(self.kwargs["slug"], get_language())
+        if found is None:
+            raise Http404
+        return found
 
     def get(self, request, *args, **kwargs):
         try:
@@ -87,11 +94,12 @@ class RelationshipDetailView(DetailView):
             description=relationship.summary,
             date_issued=relationship.first_published_at,
             date_modified=relationship.content_modified_at,
-            topics=relationship.topics.all(),
-            agreements=[link.item for link in relationship.agreement_links.all()],
-            organizations=[link.item for link in relationship.organization_links.all()],
+            content=self.content(relationship),
             **kwargs,
         )
+
+    def content(self, relationship):
+        return page_content(relationship)
 
 
 class RelationshipPreviewView(PreviewMixin, RelationshipDetailView):
@@ -101,6 +109,10 @@ class RelationshipPreviewView(PreviewMixin, RelationshipDetailView):
 
     def get_queryset(self):
         return Relationship.objects.for_page()
+
+    def content(self, relationship):
+        # Never the cache: a preview shows drafts and draft changes.
+        return render_page_content(relationship)
 
     def previewed_objects(self, page):
         return [page, *page.offices.all()]

@@ -152,10 +152,11 @@ def empty_cache():
     """Rate-limit counters and cached pages never leak from one test into the next."""
     from django.core.cache import cache
 
-    from relations.cache import recent_pages
+    from relations.cache import recent_content, recent_pages
 
     cache.clear()
     recent_pages.clear()
+    recent_content.clear()
 
 
 @pytest.fixture(autouse=True)

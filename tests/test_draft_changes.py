@@ -278,3 +278,23 @@ def test_the_draft_is_explained_in_french(log_in, demo):
     form = editor.get(url).content.decode()
     assert "Modifications en attente" in form
     assert "Un résumé en attente." in form
+
+
+def test_a_draft_previewed_leaves_the_public_pages_cached_content_as_published(
+    log_in, demo, client, django_capture_on_commit_callbacks
+):
+    assert "Arctic cooperation" not in public_page(client, demo, "fr")
+    editor = log_in("Editor")
+    url, _, data = page_form(editor, demo.pk)
+    add_topic(data, "Arctic cooperation")
+    # Commits are run as in production: nothing of the draft may be rendered.
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(url, data, follow=True)
+        preview = editor.get(f"/fr/apercu/relations/{demo.pk}/").content.decode()
+    assert "Arctic cooperation (fr)" in preview
+    client.logout()
+    for path in ("/en/relations/united-states/", "/fr/relations/etats-unis/"):
+        # Past the whole-page cache, to the content cached under the page's number.
+        response = client.get(path + "?uncached=1")
+        assert response.status_code == 200
+        assert "Arctic cooperation" not in response.content.decode()

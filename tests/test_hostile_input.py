@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from consulates.models import Office
 from feedback.models import Problem, ProblemReport
 from feedback.scrub import scrub
-from relations.cache import recent_pages
+from relations.cache import recent_content, recent_pages
 
 from .conftest import html
 
@@ -234,6 +234,7 @@ def fresh():
     """Run one example on the test's data as set up, caches empty, in English."""
     cache.clear()
     recent_pages.clear()
+    recent_content.clear()
     translation.activate("en")
     with transaction.atomic():
         yield

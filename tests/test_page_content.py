@@ -1,0 +1,221 @@
+"""A relationship page's content is cached under its own number, which every
+change of what the page shows replaces, and is rendered by the change."""
+
+import datetime
+import time
+
+import pytest
+import reversion
+from django.utils import timezone
+from reversion.models import Version
+
+from consulates.models import Office
+from relations import cache as page_cache
+from relations.models import Relationship, minor_change
+
+# A stray parameter: the whole-page cache is bypassed, the view runs.
+UNCACHED = "?uncached=1"
+# The content version, then the page itself; its content comes from the cache.
+QUERIES_WITH_CONTENT_CACHED = 2
+# The same two, then topics, agreements, organizations and offices.
+QUERIES_RENDERING_CONTENT = 6
+
+
+@pytest.fixture
+def mexico(make_relationship, make_topic):
+    page = make_relationship(slug_en="mexico", slug_fr="mexique")
+    make_topic(page, title_en="Trade", title_fr="Commerce", listing="offices")
+    return page
+
+
+@pytest.fixture
+def peru(make_relationship, make_topic):
+    page = make_relationship(code="PE", slug_en="peru", slug_fr="perou")
+    make_topic(page, title_en="Mining", title_fr="Mines")
+    return page
+
+
+def text(client, path):
+    response = client.get(path + UNCACHED)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/relations/mexico/", "/fr/relations/mexique/"], ids=["en", "fr"]
+)
+def test_content_rendered_once_is_served_without_its_queries(
+    client, mexico, path, django_assert_num_queries
+):
+    with django_assert_num_queries(QUERIES_RENDERING_CONTENT):
+        first = client.get(path + UNCACHED)
+    with django_assert_num_queries(QUERIES_WITH_CONTENT_CACHED):
+        again = client.get(path + UNCACHED)
+    assert again.content == first.content
+
+
+def test_a_committed_edit_renders_the_page_in_both_languages_before_any_visitor(
+    client, mexico, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    topic = mexico.topics.get()
+    topic.title_en = "Trade and investment"
+    topic.title_fr = "Commerce et investissement"
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.save()
+    with django_assert_num_queries(QUERIES_WITH_CONTENT_CACHED):
+        english = text(client, "/en/relations/mexico/")
+    with django_assert_num_queries(QUERIES_WITH_CONTENT_CACHED):
+        french = text(client, "/fr/relations/mexique/")
+    assert "Trade and investment" in english
+    assert "Commerce et investissement" in french
+
+
+def test_an_edit_shows_at_once_even_before_its_content_is_rendered(client, mexico):
+    assert "Trade" in text(client, "/en/relations/mexico/")
+    topic = mexico.topics.get()
+    topic.title_en = "Energy"
+    # Inside the test's transaction: the rendering after commit never runs.
+    topic.save()
+    page = text(client, "/en/relations/mexico/")
+    assert "Energy" in page
+    assert ">Trade<" not in page
+
+
+def test_an_edit_of_one_page_leaves_the_others_content_in_the_cache(
+    client, mexico, peru, django_assert_num_queries
+):
+    text(client, "/en/relations/peru/")
+    before = Relationship.objects.get(pk=peru.pk).page_version
+    topic = mexico.topics.get()
+    topic.title_en = "Energy"
+    topic.save()
+    assert Relationship.objects.get(pk=peru.pk).page_version == before
+    with django_assert_num_queries(QUERIES_WITH_CONTENT_CACHED):
+        assert "Mining" in text(client, "/en/relations/peru/")
+    assert "Energy" in text(client, "/en/relations/mexico/")
+
+
+def test_a_shared_agreement_renamed_changes_every_page_listing_it(
+    client, mexico, peru, make_topic, make_agreement
+):
+    agreement = make_agreement(mexico)
+    peru.agreement_links.create(agreement=agreement, sort_order=1)
+    for page in (mexico, peru):
+        make_topic(page, title_en="Agreements", listing="agreements")
+    for path in ("/en/relations/mexico/", "/en/relations/peru/"):
+        assert agreement.name_en in text(client, path)
+    agreement.name_en = "Canada-United States-Mexico Agreement"
+    agreement.save()
+    for path in ("/en/relations/mexico/", "/en/relations/peru/"):
+        assert "Canada-United States-Mexico Agreement" in text(client, path)
+
+
+def test_links_added_and_cleared_from_either_side_show_at_once(
+    client, mexico, make_topic, make_organization
+):
+    make_topic(mexico, title_en="Partners", listing="organizations")
+    organization = make_organization()
+    name = organization.name_en
+    assert name not in text(client, "/en/relations/mexico/")
+    mexico.organizations.add(organization, through_defaults={"sort_order": 1})
+    assert name in text(client, "/en/relations/mexico/")
+    organization.relationships.clear()
+    assert name not in text(client, "/en/relations/mexico/")
+    organization.relationships.add(mexico, through_defaults={"sort_order": 1})
+    assert name in text(client, "/en/relations/mexico/")
+    organization.relationships.remove(mexico)
+    assert name not in text(client, "/en/relations/mexico/")
+
+
+def test_an_office_moved_to_another_page_changes_both(
+    client, mexico, peru, make_office
+):
+    topic = peru.topics.get()
+    topic.listing = "offices"
+    topic.save()
+    office = make_office(mexico, city="Monterrey")
+    assert "Monterrey" in text(client, "/en/relations/mexico/")
+    assert "Monterrey" not in text(client, "/en/relations/peru/")
+    office.relationship = peru
+    office.save()
+    assert "Monterrey" not in text(client, "/en/relations/mexico/")
+    assert "Monterrey" in text(client, "/en/relations/peru/")
+
+
+def test_a_minor_change_shows_though_the_date_stays(client, mexico):
+    text(client, "/en/relations/mexico/")
+    topic = mexico.topics.get()
+    topic.title_en = "Trade (corrected)"
+    with minor_change():
+        topic.save()
+    assert "Trade (corrected)" in text(client, "/en/relations/mexico/")
+
+
+def test_an_office_scheduled_to_open_appears_in_the_sentence_without_a_save(
+    client, mexico, make_office
+):
+    make_office(
+        mexico,
+        city="Guadalajara",
+        kind=Office.Kind.CONSULATE,
+        publish_at=timezone.now() + datetime.timedelta(seconds=1),
+    )
+    assert "Guadalajara" not in text(client, "/en/relations/mexico/")
+    time.sleep(1.1)
+    assert "Guadalajara" in text(client, "/en/relations/mexico/")
+
+
+def test_a_restored_revision_never_brings_back_an_old_number(client, mexico):
+    with reversion.create_revision():
+        mexico.save()
+    text(client, "/en/relations/mexico/")
+    topic = mexico.topics.get()
+    topic.title_en = "Energy"
+    topic.save()
+    assert "Energy" in text(client, "/en/relations/mexico/")
+    Version.objects.get_for_object(mexico).first().revision.revert(delete=True)
+    page = text(client, "/en/relations/mexico/")
+    assert ">Trade<" in page
+    assert "Energy" not in page
+
+
+def test_a_new_release_does_not_serve_what_an_older_one_rendered(
+    client, mexico, monkeypatch, django_assert_num_queries
+):
+    text(client, "/en/relations/mexico/")
+    client.get("/en/relations/mexico/")
+    monkeypatch.setattr(page_cache, "build", lambda: "next-release")
+    with django_assert_num_queries(QUERIES_RENDERING_CONTENT):
+        assert client.get("/en/relations/mexico/").status_code == 200
+
+
+def test_the_build_changes_with_a_template(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>One</p>")
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
+    page_cache.build.cache_clear()
+    try:
+        first = page_cache.build()
+        page_cache.build.cache_clear()
+        template.write_text("<p>Two</p>")
+        assert page_cache.build() != first
+    finally:
+        page_cache.build.cache_clear()
+
+
+def test_a_failed_rendering_after_commit_leaves_the_edit_saved(
+    client, mexico, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(relationship):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(page_cache, "render_page_content", broken)
+    topic = mexico.topics.get()
+    topic.title_en = "Energy"
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.save()
+    monkeypatch.undo()
+    assert mexico.topics.get().title_en == "Energy"
+    assert "Energy" in text(client, "/en/relations/mexico/")

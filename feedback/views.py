@@ -26,11 +26,11 @@ SENT = "sent"
 REFUSED = "refused"
 
 
-def section_context(request, form=None, state=None, message=None):
-    """Return the context of the report section, for any page or state."""
+def section_context(path, form=None, state=None, message=None):
+    """Return the context of the report section of the page at `path`."""
     language = translation.get_language()
     return {
-        "form": form or ProblemReportForm(initial={"page": request.path}),
+        "form": form or ProblemReportForm(initial={"page": path}),
         "state": state,
         "message": message,
         "contact_url": settings.FEEDBACK_CONTACT_URLS.get(language, ""),
@@ -82,7 +82,7 @@ def report_problem(request):
             # thanks are never given for a report the database did not take.
             form.save()
             return sent(request, form.cleaned_data["page"])
-        return respond(request, section_context(request, form), 400)
+        return respond(request, section_context(request.path, form), 400)
     except Exception as error:
         if not database_unreachable(error):
             raise
@@ -103,7 +103,7 @@ def is_from_this_site(request):
 
 def sent(request, page):
     if wants_fragment(request) or page is None:
-        return respond(request, section_context(request, state=SENT), 200)
+        return respond(request, section_context(request.path, state=SENT), 200)
     path, _language = page
     response = HttpResponse(status=303)
     response["Location"] = f"{path}?feedback={SENT}#report-problem-thanks"
@@ -128,7 +128,7 @@ def not_sent(request, error):
 def refuse(request, status, message, keep_input=True):
     """Refuse the report, keeping the visitor's choices if the body may be read."""
     form = ProblemReportForm(request.POST) if keep_input else None
-    context = section_context(request, form, state=REFUSED, message=message)
+    context = section_context(request.path, form, state=REFUSED, message=message)
     return respond(request, context, status)
 
 

@@ -150,11 +150,12 @@ def make_organization(db):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and cached pages never leak from one test into the next."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from relations.cache import recent_content, recent_pages
 
     cache.clear()
+    caches["fragments"].clear()
     recent_pages.clear()
     recent_content.clear()
 

@@ -19,12 +19,22 @@ def page_url(context, language, absolute=False, query=False):
     """
     request = context["request"]
     obj = context.get("object")
+    object_url = context.get("object_url")
     if hasattr(obj, "get_absolute_url"):
-        object_url = context.get("object_url") or type(obj).get_absolute_url
-        with translation.override(language):
-            url = object_url(obj)
+        object_url = object_url or type(obj).get_absolute_url
     else:
-        url = translate_url(request.path, language)
+        obj = object_url = None
+    # Asked for three or four times a page (canonical, alternates, toggle).
+    urls = request.__dict__.setdefault("page_urls", {})
+    key = (language, object_url, type(obj), getattr(obj, "pk", None))
+    url = urls.get(key)
+    if url is None:
+        if obj is not None:
+            with translation.override(language):
+                url = object_url(obj)
+        else:
+            url = translate_url(request.path, language)
+        urls[key] = url
     if query and request.GET:
         url = f"{url}?{request.GET.urlencode()}"
     if absolute:

@@ -35,6 +35,13 @@ def peru(make_relationship, make_topic):
     return page
 
 
+def retitle(page, title):
+    """Save the page's only area of action under a new English title."""
+    topic = page.topics.get()
+    topic.title_en = title
+    topic.save()
+
+
 def text(client, path):
     response = client.get(path + UNCACHED)
     assert response.status_code == 200
@@ -72,10 +79,8 @@ def test_a_committed_edit_renders_the_page_in_both_languages_before_any_visitor(
 
 def test_an_edit_shows_at_once_even_before_its_content_is_rendered(client, mexico):
     assert "Trade" in text(client, "/en/relations/mexico/")
-    topic = mexico.topics.get()
-    topic.title_en = "Energy"
     # Inside the test's transaction: the rendering after commit never runs.
-    topic.save()
+    retitle(mexico, "Energy")
     page = text(client, "/en/relations/mexico/")
     assert "Energy" in page
     assert ">Trade<" not in page
@@ -86,9 +91,7 @@ def test_an_edit_of_one_page_leaves_the_others_content_in_the_cache(
 ):
     text(client, "/en/relations/peru/")
     before = Relationship.objects.get(pk=peru.pk).page_version
-    topic = mexico.topics.get()
-    topic.title_en = "Energy"
-    topic.save()
+    retitle(mexico, "Energy")
     assert Relationship.objects.get(pk=peru.pk).page_version == before
     with django_assert_num_queries(QUERIES_WITH_CONTENT_CACHED):
         assert "Mining" in text(client, "/en/relations/peru/")
@@ -169,9 +172,7 @@ def test_a_restored_revision_never_brings_back_an_old_number(client, mexico):
     with reversion.create_revision():
         mexico.save()
     text(client, "/en/relations/mexico/")
-    topic = mexico.topics.get()
-    topic.title_en = "Energy"
-    topic.save()
+    retitle(mexico, "Energy")
     assert "Energy" in text(client, "/en/relations/mexico/")
     Version.objects.get_for_object(mexico).first().revision.revert(delete=True)
     page = text(client, "/en/relations/mexico/")

@@ -152,13 +152,6 @@ else:
         }
     }
 
-# The parts of every page made of code and translations alone (templates/
-# base.html): kept in each process, which a new release replaces.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fragments",
-}
-
 # Public pages (relations.cache): how long a browser, CDN or proxy may reuse
 # one without asking (short: an edit shows there within this time), and how
 # long a rendered page stays in the cache (any edit makes it stale at once).

@@ -150,12 +150,13 @@ def make_organization(db):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and cached pages never leak from one test into the next."""
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
 
     from relations.cache import recent_content, recent_pages
+    from relations.templatetags.gcweb import ChromeNode
 
     cache.clear()
-    caches["fragments"].clear()
+    ChromeNode.rendered.clear()
     recent_pages.clear()
     recent_content.clear()
 

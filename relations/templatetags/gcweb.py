@@ -1,8 +1,10 @@
 """Canada.ca page conventions: the page's address in each language, rich text."""
 
+import datetime
+
 from django import template
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from relations.richtext import label_other_language_links, sanitize
@@ -40,6 +42,44 @@ def page_url(context, language, absolute=False, query=False):
     if absolute:
         url = request.build_absolute_uri(url)
     return url
+
+
+@register.filter
+def iso_date(value):
+    """Return the day of `value` in the site's time zone, as W3CDTF wants it."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return value.isoformat() if value else ""
+
+
+class ChromeNode(template.Node):
+    """Render its contents once per process and language: they hold code and
+    translations only (Canada.ca's header and footer), which a release alone
+    changes, and a release starts new processes."""
+
+    rendered = {}
+
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        key = (self.name, translation.get_language())
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = self.nodelist.render(context)
+        return html
+
+
+@register.tag
+def chrome(parser, token):
+    """{% chrome "name" %}…{% endchrome %}: see ChromeNode; names are unique."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("chrome takes one name")
+    nodelist = parser.parse(("endchrome",))
+    parser.delete_first_token()
+    return ChromeNode(bits[1].strip("\"'"), nodelist)
 
 
 @register.filter

@@ -64,10 +64,10 @@ class RelationshipListView(ListView):
 
 
 class RelationshipDetailView(DetailView):
-    def get_queryset(self):
-        return Relationship.objects.published()
+    model = Relationship
 
     def get_object(self, queryset=None):
+        """Return the page visitors see at this address, whatever `queryset`."""
         found = Relationship.objects.live_page(self.kwargs["slug"], get_language())
         if found is None:
             raise Http404
@@ -104,8 +104,6 @@ class RelationshipDetailView(DetailView):
 
 class RelationshipPreviewView(PreviewMixin, RelationshipDetailView):
     """Any page, in any state, exactly as visitors would see it; staff only."""
-
-    model = Relationship
 
     def get_queryset(self):
         return Relationship.objects.for_page()

@@ -187,3 +187,21 @@ def test_a_connection_the_database_dropped_is_replaced(
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
     assert client.get(PAGE).status_code == 200
     assert connection.connection.info.backend_pid != pid
+
+
+def test_the_file_cache_lists_its_folder_to_cull_it_at_most_once_a_second(
+    tmp_path, monkeypatch
+):
+    from config import filecache
+
+    store = filecache.FileCache(
+        str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2}}
+    )
+    for n in range(30):
+        store.set(f"key-{n}", n)
+    assert len(list(tmp_path.glob("*.djcache"))) == 30
+    later = time.monotonic() + filecache.CULL_INTERVAL
+    monkeypatch.setattr(filecache.time, "monotonic", lambda: later)
+    store.set("key-30", 30)
+    # 30 entries, over the limit of 10: half of them removed, then the new one.
+    assert len(list(tmp_path.glob("*.djcache"))) == 30 - 30 // 2 + 1

@@ -57,6 +57,12 @@ from .models import (
 )
 
 ROW = 1
+# The content version, copied into the shared cache once committed, so that a
+# cached page is served without a query. A copy lives this long only: one that
+# missed an edit (the cache unreachable at that moment, two edits committed at
+# once by two processes) is read again from the database within this time.
+VERSION_KEY = "content-version"
+VERSION_SECONDS = 2
 # What a release renders with: a change to any of these must not meet pages
 # rendered before it (a hashed stylesheet name, a corrected translation).
 BUILD_SOURCES = ["config", "consulates", "feedback", "relations", "templates"]
@@ -92,6 +98,30 @@ def bump():
     }
     if not ContentVersion.objects.filter(pk=ROW).update(**values):
         ContentVersion.objects.update_or_create(pk=ROW, defaults=values)
+    # Not before the commit: a visitor reading the new number sooner could
+    # keep the old content under it.
+    transaction.on_commit(functools.partial(share_version, values), robust=True)
+
+
+def share_version(values):
+    copy = (values["number"], values["next_change_at"])
+    cache.set(VERSION_KEY, copy, VERSION_SECONDS)
+
+
+def shared_version():
+    """Return the content version from its copy in the shared cache, or None
+    where only the database can tell: no copy, a schedule come due, or inside
+    a transaction, whose own changes no copy knows of until they are
+    committed."""
+    if connection.in_atomic_block:
+        return None
+    copy = cache.get(VERSION_KEY)
+    if copy is None:
+        return None
+    number, next_change = copy
+    if next_change is not None and next_change <= timezone.now():
+        return None
+    return number
 
 
 def new_number():
@@ -119,7 +149,8 @@ def current_version():
 
 
 def read_version():
-    # Read on every request, so the ORM's work is spared: one row by its key.
+    # Read on every request the cache cannot answer, so the ORM's work is
+    # spared: one row by its key.
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
     sql = f"SELECT number, next_change_at FROM {table} WHERE id = %s"
     with connection.cursor() as cursor:
@@ -127,7 +158,12 @@ def read_version():
         found = cursor.fetchone()
         if found is not None:
             number, next_change = found
-            if next_change is None or parse_moment(next_change) > timezone.now():
+            next_change = next_change and parse_moment(next_change)
+            if next_change is None or next_change > timezone.now():
+                if not connection.in_atomic_block:
+                    # add, not set: a copy that an edit committed meanwhile
+                    # is newer than this row as read.
+                    cache.add(VERSION_KEY, (number, next_change), VERSION_SECONDS)
                 return number
         # A schedule came due: an office appeared or went, on any page.
         bump()
@@ -332,8 +368,16 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        key = page_key(request, current_version())
-        page = recent_pages.get(key)
+        page = None
+        shared = shared_version()
+        if shared is not None:
+            page = recent_pages.get(page_key(request, shared))
+        if page is None:
+            # Missed: the page is kept under the number the database holds.
+            version = current_version()
+            key = page_key(request, version)
+            if version != shared:
+                page = recent_pages.get(key)
         if page is not None:
             response = HttpResponse(page["content"], headers=page["headers"])
         else:

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone
 
-from relations.cache import page_key
+from relations.cache import VERSION_KEY, VERSION_SECONDS, page_key
 from relations.models import ContentVersion, Status
 
 from .conftest import html
@@ -185,7 +185,8 @@ def test_a_connection_the_database_dropped_is_replaced(
         autocommit=True,
     ) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
-    assert client.get(PAGE).status_code == 200
+    # A page not in the cache, so the version is read from the database.
+    assert client.get(PAGE + "?fresh=1").status_code == 200
     assert connection.connection.info.backend_pid != pid
 
 
@@ -205,3 +206,62 @@ def test_the_file_cache_lists_its_folder_to_cull_it_at_most_once_a_second(
     store.set("key-30", 30)
     # 30 entries, over the limit of 10: half of them removed, then the new one.
     assert len(list(tmp_path.glob("*.djcache"))) == 30 - 30 // 2 + 1
+
+
+# Outside a transaction, as in production: the content version is read from
+# its copy in the shared cache.
+shared = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@shared
+def test_a_cached_page_costs_no_query_once_the_version_is_shared(
+    client, make_relationship, django_assert_num_queries
+):
+    make_relationship(slug_en="mexico", slug_fr="mexique")
+    first = client.get(PAGE)
+    with django_assert_num_queries(0):
+        again = client.get(PAGE)
+    assert again.content == first.content
+
+
+@shared
+def test_a_committed_edit_shows_on_the_next_request_through_the_shared_copy(
+    client, make_relationship, make_topic
+):
+    page = make_relationship(slug_en="mexico", slug_fr="mexique")
+    topic = make_topic(page, title_en="Trade")
+    assert "Trade" in client.get(PAGE).content.decode()
+    assert cache.get(VERSION_KEY) is not None
+    topic.title_en = "Trade and investment"
+    topic.save()
+    assert "Trade and investment" in client.get(PAGE).content.decode()
+
+
+@shared
+def test_a_copy_that_missed_an_edit_is_read_again_within_its_lifetime(
+    client, make_relationship, make_topic
+):
+    page = make_relationship(slug_en="mexico", slug_fr="mexique")
+    topic = make_topic(page, title_en="Trade")
+    client.get(PAGE)
+    # The edit's write to the cache lost: the copy keeps the old number.
+    copy = cache.get(VERSION_KEY)
+    topic.title_en = "Energy"
+    topic.save()
+    cache.set(VERSION_KEY, copy, VERSION_SECONDS)
+    assert "Energy" not in client.get(PAGE).content.decode()
+    time.sleep(VERSION_SECONDS + 0.1)
+    assert "Energy" in client.get(PAGE).content.decode()
+
+
+@shared
+def test_a_schedule_coming_due_is_seen_through_the_shared_copy(
+    client, make_relationship
+):
+    page = make_relationship(slug_en="mexico", slug_fr="mexique")
+    page.unpublish_at = timezone.now() + datetime.timedelta(seconds=1)
+    page.save()
+    assert client.get(PAGE).status_code == 200
+    assert cache.get(VERSION_KEY)[1] == page.unpublish_at
+    time.sleep(1.1)
+    assert client.get(PAGE).status_code == 404

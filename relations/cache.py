@@ -2,10 +2,11 @@
 
 A cached page is stored under the content version (models.ContentVersion), a
 number kept in the database that every save or delete of content moves, in
-the same transaction. Every worker and every instance reads it, one small
-query a request, so an edit made anywhere shows on the next request
-everywhere; pages cached under an older number are never read again and age
-out of the cache. A schedule (publish_at, unpublish_at) changes what visitors
+the same transaction, and copies into the shared cache once committed.
+Every worker and every instance reads that copy, so an edit made anywhere
+shows on the next request everywhere, without a query for a cached page;
+pages cached under an older number are never read again and age out of the
+cache. A schedule (publish_at, unpublish_at) changes what visitors
 see without any save: the row also holds the next such moment, and the first
 request after it moves the number.
 
@@ -358,8 +359,8 @@ class PageCacheMiddleware:
     """Answer GET and HEAD from the page cache; keep the public pages it misses.
 
     Placed before every middleware that only adds headers, so a hit costs
-    the version query, one cache read and little else; what is kept is the
-    final response, those headers included.
+    two cache reads (the version's copy, the page) and little else; what is
+    kept is the final response, those headers included.
     """
 
     def __init__(self, get_response):

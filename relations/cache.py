@@ -129,8 +129,9 @@ def new_number():
     return secrets.randbits(62) + 1
 
 
-def current_version():
-    """Return the content version: one query, unless a schedule has come due.
+def current_version(share=True):
+    """Return the content version: one query, unless a schedule has come due;
+    copy it into the shared cache if `share` and no copy is there.
 
     That query also serves as the health check of a persistent connection
     (CONN_HEALTH_CHECKS), which would otherwise cost a second round trip: if
@@ -141,15 +142,15 @@ def current_version():
     if reused:
         connection.health_check_done = True
     try:
-        return read_version()
+        return read_version(share)
     except (InterfaceError, OperationalError):
         if not reused:
             raise
         connection.close()
-        return read_version()
+        return read_version(share)
 
 
-def read_version():
+def read_version(share):
     # Read on every request the cache cannot answer, so the ORM's work is
     # spared: one row by its key.
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
@@ -161,7 +162,7 @@ def read_version():
             number, next_change = found
             next_change = next_change and parse_moment(next_change)
             if next_change is None or next_change > timezone.now():
-                if not connection.in_atomic_block:
+                if share and not connection.in_atomic_block:
                     # add, not set: a copy that an edit committed meanwhile
                     # is newer than this row as read.
                     cache.add(VERSION_KEY, (number, next_change), VERSION_SECONDS)
@@ -375,7 +376,7 @@ class PageCacheMiddleware:
             page = recent_pages.get(page_key(request, shared))
         if page is None:
             # Missed: the page is kept under the number the database holds.
-            version = current_version()
+            version = current_version(share=shared is None)
             key = page_key(request, version)
             if version != shared:
                 page = recent_pages.get(key)

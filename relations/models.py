@@ -317,22 +317,52 @@ class RelationshipQuerySet(PublishableQuerySet):
     def live_page(self, slug, language):
         """Return the relationship visitors see at `slug` in `language`, or None.
 
-        The query every page not in the page cache starts with, written out:
-        building it with the ORM took twice as long as running it.
+        The query every page not in the page cache starts with, written out
+        and read into the model as the ORM would: building it with the ORM,
+        or mapping its columns with raw(), each took as long as running it.
         """
         if language not in LANGUAGES:
             return None
-        quote = connections[self.db].ops.quote_name
-        sql = (
-            f"SELECT * FROM {quote(self.model._meta.db_table)} "
-            f"WHERE {quote(f'slug_{language}')} = %s AND status = %s"
-        )
-        found = next(iter(self.raw(sql, [slug, Status.PUBLISHED])), None)
-        return found if found is not None and found.is_live() else None
+        sql, attnames, converters = page_row_reading(self.db, language)
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [slug, Status.PUBLISHED])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = []
+        for value, (column, converting) in zip(row, converters, strict=True):
+            for convert in converting:
+                value = convert(value, column, connection)
+            values.append(value)
+        found = self.model.from_db(self.db, attnames, values)
+        return found if found.is_live() else None
 
     def for_page(self):
         """Fetch everything a relationship page shows, in a fixed number of queries."""
         return self.prefetch_related(*page_prefetches())
+
+
+@functools.cache
+def page_row_reading(alias, language):
+    """Return what live_page needs to read a relationship by its slug in
+    `language`: the SQL, the fields' names, and for each column what turns
+    its database value into the field's (a datetime made aware on SQLite)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    opts = Relationship._meta
+    fields = opts.concrete_fields
+    sql = (
+        f"SELECT {', '.join(quote(field.column) for field in fields)} "
+        f"FROM {quote(opts.db_table)} "
+        f"WHERE {quote(f'slug_{language}')} = %s AND {quote('status')} = %s"
+    )
+    converters = []
+    for field in fields:
+        column = field.get_col(opts.db_table)
+        found = connection.ops.get_db_converters(column)
+        converters.append((column, found + column.get_db_converters(connection)))
+    return sql, [field.attname for field in fields], converters
 
 
 def page_prefetches():

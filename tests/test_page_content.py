@@ -6,7 +6,7 @@ import time
 
 import pytest
 import reversion
-from django.utils import timezone
+from django.utils import timezone, translation
 from reversion.models import Version
 
 from consulates.models import Office
@@ -220,3 +220,28 @@ def test_a_failed_rendering_after_commit_leaves_the_edit_saved(
     monkeypatch.undo()
     assert mexico.topics.get().title_en == "Energy"
     assert "Energy" in text(client, "/en/relations/mexico/")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_page_is_read_by_its_slug_as_the_orm_reads_it(mexico, language):
+    slug = getattr(mexico, f"slug_{language}")
+    found = Relationship.objects.live_page(slug, language)
+    expected = Relationship.objects.get(pk=mexico.pk)
+    for field in Relationship._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname)
+    assert timezone.is_aware(found.content_modified_at)
+    with translation.override(language):
+        assert found.title == getattr(expected, f"title_{language}")
+
+
+def test_only_a_live_page_is_read_by_its_slug(mexico):
+    later = timezone.now() + datetime.timedelta(days=1)
+    assert Relationship.objects.live_page("mexique", "en") is None
+    assert Relationship.objects.live_page("mexico", "de") is None
+    for change in ({"publish_at": later}, {"status": "draft"}, {"status": "archived"}):
+        Relationship.objects.filter(pk=mexico.pk).update(**change)
+        assert Relationship.objects.live_page("mexico", "en") is None
+        Relationship.objects.filter(pk=mexico.pk).update(
+            status="published", publish_at=None
+        )
+    assert Relationship.objects.live_page("mexico", "en").pk == mexico.pk

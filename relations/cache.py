@@ -44,6 +44,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
+from django.utils.autoreload import file_changed
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.safestring import mark_safe
@@ -273,6 +274,13 @@ def build():
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@receiver(file_changed)
+def forget_build(sender, file_path, **kwargs):
+    # runserver reloads templates and catalogues without a restart: what was
+    # rendered with the old ones must not be served under the old digest.
+    build.cache_clear()
 
 
 def page_key(request, version):

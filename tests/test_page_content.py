@@ -6,7 +6,9 @@ import time
 
 import pytest
 import reversion
+from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.autoreload import file_changed
 from reversion.models import Version
 
 from consulates.models import Office
@@ -199,11 +201,27 @@ def test_the_build_changes_with_a_template(settings, tmp_path):
     page_cache.build.cache_clear()
     try:
         first = page_cache.build()
-        page_cache.build.cache_clear()
         template.write_text("<p>Two</p>")
+        assert page_cache.build() == first
+        # What runserver's reloader sends when it reloads a template.
+        file_changed.send(sender=None, file_path=template)
         assert page_cache.build() != first
     finally:
         page_cache.build.cache_clear()
+
+
+def test_a_template_reloaded_by_runserver_is_rendered_anew(client, mexico):
+    from feedback.templatetags.feedback import blank_form
+    from relations.templatetags.gcweb import ChromeNode
+
+    client.get("/en/relations/mexico/")
+    ChromeNode.rendered.update(dict.fromkeys(ChromeNode.rendered, "older footer"))
+    assert blank_form.cache_info().currsize
+    file_changed.send(sender=None, file_path=settings.BASE_DIR / "templates" / "x")
+    assert not blank_form.cache_info().currsize
+    page = client.get("/en/relations/mexico/?fresh=1").content.decode()
+    assert "older footer" not in page
+    assert "Terms and conditions" in page
 
 
 def test_a_failed_rendering_after_commit_leaves_the_edit_saved(

@@ -1,8 +1,10 @@
 import functools
 
 from django import template
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.autoreload import file_changed
 
 from feedback.views import SENT, section_context
 
@@ -26,3 +28,9 @@ def blank_form(language, path):
     """Return the form as every visitor first sees it on this page: it holds
     nothing but the page's address and the code's own text."""
     return render_to_string("feedback/report_problem.html", section_context(path))
+
+
+@receiver(file_changed)
+def forget_blank_forms(sender, file_path, **kwargs):
+    # runserver reloads a changed template without a restart.
+    blank_form.cache_clear()

@@ -3,8 +3,10 @@
 import datetime
 
 from django import template
+from django.dispatch import receiver
 from django.urls import translate_url
 from django.utils import timezone, translation
+from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 
 from relations.richtext import label_other_language_links, sanitize
@@ -69,6 +71,12 @@ class ChromeNode(template.Node):
         if html is None:
             html = self.rendered[key] = self.nodelist.render(context)
         return html
+
+
+@receiver(file_changed)
+def forget_chrome(sender, file_path, **kwargs):
+    # runserver reloads a changed template without a restart.
+    ChromeNode.rendered.clear()
 
 
 @register.tag

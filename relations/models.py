@@ -429,7 +429,9 @@ class Relationship(Publishable, PageContent):
     )
     # The number its rendered content is cached under (relations.cache): any
     # change of what the page shows gives it a new one.
-    page_version = models.PositiveBigIntegerField(default=1, editable=False)
+    page_version = models.PositiveBigIntegerField(
+        _("page version"), default=1, editable=False
+    )
     agreements = models.ManyToManyField(
         "Agreement",
         through="RelationshipAgreement",

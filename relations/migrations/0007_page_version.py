@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='relationship',
             name='page_version',
-            field=models.PositiveBigIntegerField(default=1, editable=False),
+            field=models.PositiveBigIntegerField(default=1, editable=False, verbose_name='page version'),
         ),
     ]

@@ -24,7 +24,9 @@ def page(make_relationship, make_topic):
     return relationship
 
 
-def test_a_cached_page_costs_one_query(client, page, django_assert_num_queries):
+def test_in_a_transaction_a_cached_page_costs_the_version_query_only(
+    client, page, django_assert_num_queries
+):
     first = client.get(PAGE)
     with django_assert_num_queries(1):
         again = client.get(PAGE)

@@ -1,7 +1,11 @@
 """Per-client rate limits for anonymous posts, kept in Django's cache.
 
-Fixed windows counted with cache.add and cache.incr (atomic on Redis). Clients
-are known only by a salted hash of their address, never stored in the database.
+Each window is counted with cache.add and cache.incr (atomic on Redis), and the
+limit applies to a sliding estimate: this window's count plus the previous
+window's, weighted by how much of the last `seconds` it still covers. Fixed
+windows alone let a client send twice the rate across a window's edge.
+Clients are known only by a salted hash of their address, never stored in the
+database.
 django-ratelimit was considered: it refuses the file and local-memory caches that
 the zero-configuration default uses.
 """
@@ -36,15 +40,26 @@ def over_limit(request, scope, rates):
         f"ratelimit:{scope}", client_address(request), algorithm="sha256"
     ).hexdigest()
     now = time.time()
+    limits = [parse_rate(rate) for rate in rates]
+
+    def key(seconds, window):
+        return f"ratelimit:{scope}:{client}:{seconds}:{window}"
+
+    previous = cache.get_many(
+        [key(seconds, int(now // seconds) - 1) for _, seconds in limits]
+    )
     exceeded = False
-    for rate in rates:
-        allowed, seconds = parse_rate(rate)
-        key = f"ratelimit:{scope}:{client}:{seconds}:{int(now // seconds)}"
-        cache.add(key, 0, timeout=seconds)
+    for allowed, seconds in limits:
+        window = int(now // seconds)
+        current = key(seconds, window)
+        # A count is kept for two windows: in the second it is the previous one.
+        cache.add(current, 0, timeout=2 * seconds)
         try:
-            hits = cache.incr(key)
-        except ValueError:  # the window expired between add and incr
-            cache.set(key, 1, timeout=seconds)
+            hits = cache.incr(current)
+        except ValueError:  # the count expired between add and incr
+            cache.set(current, 1, timeout=2 * seconds)
             hits = 1
-        exceeded = exceeded or hits > allowed
+        still_covered = 1 - (now % seconds) / seconds
+        estimate = hits + previous.get(key(seconds, window - 1), 0) * still_covered
+        exceeded = exceeded or estimate > allowed
     return exceeded

@@ -366,6 +366,43 @@ def test_rate_limit_stops_one_client_not_another(demo):
     assert ProblemReport.objects.count() == 6
 
 
+class Clock:
+    """Stands in for the time module inside feedback.ratelimit only."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+
+def test_rate_limit_holds_across_a_minute_edge(client, demo, monkeypatch):
+    edge = 60 * 29_000_000.0  # the first second of some minute
+    clock = Clock(edge - 1)
+    monkeypatch.setattr("feedback.ratelimit.time", clock)
+    assert [post(client).status_code for _ in range(5)] == [303] * 5
+    # A fixed window would start counting afresh here and take five more.
+    clock.now = edge + 1
+    assert post(client).status_code == 429
+    assert ProblemReport.objects.count() == 5
+
+
+def test_rate_limit_forgets_the_last_minute_gradually(client, demo, monkeypatch):
+    edge = 60 * 29_000_000.0
+    clock = Clock(edge - 1)
+    monkeypatch.setattr("feedback.ratelimit.time", clock)
+    for _ in range(5):
+        post(client)
+    # Half-way through the next minute, half of the last one still counts:
+    # 1 + 2.5 and 2 + 2.5 are within five reports a minute, 3 + 2.5 is not.
+    clock.now = edge + 30
+    assert [post(client).status_code for _ in range(3)] == [303, 303, 429]
+    # Two minutes on, the client has a whole minute's allowance again.
+    clock.now = edge + 120
+    assert [post(client).status_code for _ in range(6)] == [303] * 5 + [429]
+    assert ProblemReport.objects.count() == 12
+
+
 def test_rate_limit_finds_the_visitor_behind_the_proxies(demo, settings):
     settings.NUM_PROXIES = 1
     # Every request reaches the app from the load balancer's address.

@@ -210,6 +210,29 @@ def test_the_file_cache_lists_its_folder_to_cull_it_at_most_once_a_second(
     assert len(list(tmp_path.glob("*.djcache"))) == 30 - 30 // 2 + 1
 
 
+def count_in(folder, times):
+    """Run in a worker process: add then increment one counter, as rate limits do."""
+    from config.filecache import FileCache
+
+    store = FileCache(folder, {})
+    for _ in range(times):
+        store.add("hits", 0, timeout=60)
+        store.incr("hits")
+
+
+def test_the_file_cache_counts_every_increment_of_processes_counting_at_once(
+    tmp_path,
+):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from config.filecache import FileCache
+
+    workers, times = 4, 250
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(count_in, [str(tmp_path)] * workers, [times] * workers))
+    assert FileCache(str(tmp_path), {}).get("hits") == workers * times
+
+
 # Outside a transaction, as in production: the content version is read from
 # its copy in the shared cache.
 shared = pytest.mark.django_db(transaction=True, serialized_rollback=True)

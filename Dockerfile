@@ -13,16 +13,17 @@ FROM ${PYTHON_IMAGE} AS build
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
-    && rm -rf /var/lib/apt/lists/*
 RUN python3 -m venv /opt/venv
-COPY requirements.txt /tmp/requirements.txt
+COPY requirements.txt requirements-dev.txt /tmp/
 RUN /opt/venv/bin/pip install -r /tmp/requirements.txt
+# Babel compiles the catalogue, as `make install` does; it is a build tool, so it
+# goes in a venv of its own that the image leaves behind, at the locked version.
+RUN python3 -m venv /opt/build \
+    && /opt/build/bin/pip install "$(grep -i '^babel==' /tmp/requirements-dev.txt)"
 WORKDIR /app
 COPY . .
 # The settings need a key to load, not a real one: a throwaway, never kept.
-RUN DJANGO_SECRET_KEY=build-only /opt/venv/bin/python manage.py compilemessages \
+RUN /opt/build/bin/pybabel --quiet compile --directory locale --domain django --locale fr \
     && DJANGO_SECRET_KEY=build-only /opt/venv/bin/python manage.py collectstatic \
         --no-input --verbosity 0
 

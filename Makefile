@@ -1,4 +1,6 @@
 .DEFAULT_GOAL := help
+# A recipe that fails leaves no half-made target (a .mo compiled with errors).
+.DELETE_ON_ERROR:
 .PHONY: help install run test serve lint format messages lock clean bench bench-feedback image-test audit
 
 # The first of these that runs and is 3.12 or newer (a pyenv shim may exist yet
@@ -26,8 +28,10 @@ $(VENV)/.installed: requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-$(MO): locale/fr/LC_MESSAGES/django.po
-	msgfmt --check -o $@ $<
+# Babel's compiler, not GNU msgfmt: no system package needed. It checks that
+# each translation keeps its source's placeholders and fails if one does not.
+$(MO): locale/fr/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(VENV)/bin/pybabel --quiet compile --directory locale --domain django --locale fr
 
 install: $(VENV)/.installed $(MO) ## Create .venv with every dependency and compile the translations
 

@@ -17,7 +17,7 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.server import running_site
+from tests.support.processes import running_site
 
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"

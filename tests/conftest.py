@@ -1,13 +1,8 @@
 import io
 import itertools
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from django.conf import settings
 from django.core.management import call_command
 
 from consulates.models import Office
@@ -23,29 +18,6 @@ from relations.models import (
 _serial = itertools.count(1)
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-def fresh_process(*args, **env):
-    """Run Python with `args` in the project, with only `env` configured."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
-    }
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-def html(response):
-    """Parse a response's HTML."""
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def both(field, en, fr):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import running_site
+from tests.support.processes import running_site
 
 pytestmark = pytest.mark.slow
 

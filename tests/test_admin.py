@@ -1,12 +1,9 @@
 """The admin works in both languages and loads nothing from a CDN."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from relations.models import Agreement
-
-from .conftest import html
+from tests.support.pages import admin_url, form_data, html
 
 MODELS = [
     "relations_relationship",
@@ -21,11 +18,6 @@ def editor_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "e@example.ca", "pw")
     client.force_login(user)
     return client
-
-
-def admin_url(name, language, *args):
-    with translation.override(language):
-        return reverse(f"admin:{name}", args=args)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -87,27 +79,6 @@ def test_visitors_are_sent_to_the_login_page(client, db):
     response = client.get(admin_url("index", "fr"))
     assert response.status_code == 302
     assert response["Location"].startswith("/fr/admin/login/")
-
-
-def form_data(response, form_id):
-    """Return what a browser would submit from the form as the page shows it."""
-    form = html(response).find("form", id=form_id)
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in {"submit", "button", "file"}:
-            continue
-        if field.name == "textarea":
-            data[name] = field.get_text()
-        elif field.name == "select":
-            selected = field.find("option", selected=True)
-            data[name] = selected["value"] if selected else ""
-        elif field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.server import running_site, scalar
+from tests.support.processes import running_site, scalar
 
 # The browser fixture (tests/conftest.py) skips these when Chromium is missing.
 pytestmark = pytest.mark.slow

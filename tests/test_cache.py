@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from relations.cache import VERSION_KEY, VERSION_SECONDS, page_key
 from relations.models import ContentVersion, Status
-
-from .conftest import html
+from tests.support.pages import html
 
 PAGE = "/en/relations/mexico/"
 

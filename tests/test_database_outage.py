@@ -30,10 +30,9 @@ from django.db import (
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
-from bench.server import free_port, running_site
 from feedback.models import ProblemReport
-
-from .conftest import html
+from tests.support.pages import html
+from tests.support.processes import free_port, running_site
 
 PAGES = [
     "/",

@@ -6,9 +6,7 @@ from reversion.models import Version
 
 from consulates.models import Office
 from relations.models import DraftChange, FormerSlug, Relationship, Status, Topic
-
-from .conftest import html
-from .test_admin import admin_url, form_data
+from tests.support.pages import admin_url, form_data, html
 
 
 @pytest.fixture

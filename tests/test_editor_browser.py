@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bench.server import running_site
+from tests.support.processes import running_site
 
 # The browser fixture (tests/conftest.py) skips these when Chromium is missing.
 pytestmark = pytest.mark.slow

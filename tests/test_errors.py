@@ -4,8 +4,7 @@ import pytest
 from django.test import Client
 
 from relations.views import RelationshipDetailView
-
-from .conftest import html
+from tests.support.pages import html
 
 NOT_FOUND = {
     "en": "We couldn’t find that Web page (Error 404)",

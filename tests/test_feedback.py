@@ -6,8 +6,7 @@ import pytest
 from django.test import Client
 
 from feedback.models import Problem, ProblemReport
-
-from .conftest import html
+from tests.support.pages import html
 
 NBSP = "\u00a0"
 PAGES = {

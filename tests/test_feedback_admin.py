@@ -12,8 +12,7 @@ from django.utils import timezone, translation
 
 from feedback.admin import spreadsheet_safe
 from feedback.models import Problem, ProblemReport
-
-from .conftest import html
+from tests.support.pages import html
 
 Status = ProblemReport.Status
 NOW = timezone.now()

@@ -1,34 +1,12 @@
 """Reports under gunicorn with several workers, as in production."""
 
-import http.client
-import socket
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bench.server import running_site
+from tests.support.processes import post_report, redis_answers, running_site
 
 pytestmark = pytest.mark.slow
-
-REPORT = urllib.parse.urlencode(
-    {"page": "/en/relations/united-states/", "problems": "broken", "comment": "Hi"},
-    doseq=True,
-)
-
-
-def post_report(site_url, forwarded_for=None):
-    """Send one report on a new connection; return the status code."""
-    address = urllib.parse.urlsplit(site_url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    if forwarded_for:
-        headers["X-Forwarded-For"] = forwarded_for
-    try:
-        connection.request("POST", "/en/report-a-problem/", REPORT, headers)
-        return connection.getresponse().status
-    finally:
-        connection.close()
 
 
 def test_concurrent_reports_are_all_stored():
@@ -44,14 +22,6 @@ def test_concurrent_reports_are_all_stored():
         assert statuses == [303] * 120, site.log.read_text()[-2000:]
         assert site.count("feedback_problemreport") == 120
         assert "database is locked" not in site.log.read_text()
-
-
-def redis_answers():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.mark.parametrize(

@@ -37,8 +37,7 @@ from consulates.models import Office
 from feedback.models import Problem, ProblemReport
 from feedback.scrub import scrub
 from relations.cache import recent_content, recent_pages
-
-from .conftest import html
+from tests.support.pages import html
 
 # Hypothesis also caches what it reads of the source and of Unicode: in var/,
 # with the project's other generated files, rather than in a .hypothesis/

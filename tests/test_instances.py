@@ -12,10 +12,8 @@ import urllib.request
 import pytest
 from bs4 import BeautifulSoup
 
-from bench.server import running_site
-
-from .test_admin import form_data
-from .test_feedback_server import post_report, redis_answers
+from tests.support.pages import form_data
+from tests.support.processes import post_report, redis_answers, running_site
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from consulates.models import Office
-
-from .conftest import html
+from tests.support.pages import html
 
 CANADA, PARTNER = Office.RunBy.CANADA, Office.RunBy.PARTNER
 

@@ -6,8 +6,7 @@ from django.utils import translation
 
 from consulates.models import Office
 from consulates.templatetags.offices import offices_sentence
-
-from .conftest import html
+from tests.support.pages import html
 
 CANADA, PARTNER = Office.RunBy.CANADA, Office.RunBy.PARTNER
 K = Office.Kind

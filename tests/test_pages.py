@@ -7,7 +7,7 @@ from django.urls import resolve
 from django.utils import translation
 from django.utils.timezone import localdate
 
-from .conftest import html
+from tests.support.pages import html
 
 NBSP = "\u00a0"
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management import call_command
 
-from .conftest import fresh_process
+from tests.support.processes import fresh_process
 
 
 def test_system_checks_pass():

@@ -4,8 +4,7 @@ import pytest
 
 from relations.models import Topic
 from relations.richtext import sanitize
-
-from .conftest import html
+from tests.support.pages import html
 
 HOSTILE = [
     ("<p>Hi<script>alert(1)</script></p>", "<p>Hi</p>"),

@@ -9,8 +9,7 @@ from django.utils import translation
 
 from relations.models import Relationship, Status
 from relations.richtext import label_other_language_links, sanitize
-
-from .test_admin import admin_url, form_data
+from tests.support.pages import admin_url, form_data
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from relations.search import (
     excerpt,
     marked,
 )
-
-from .conftest import html
+from tests.support.pages import html
 
 POSTGRESQL = connection.vendor == "postgresql"
 postgresql_only = pytest.mark.skipif(

@@ -12,8 +12,7 @@ from django.utils import translation
 
 from consulates.models import Office
 from relations.models import Relationship
-
-from .conftest import fresh_process
+from tests.support.processes import fresh_process
 
 PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),

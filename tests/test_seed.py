@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import html
+from tests.support.pages import html
 
 SEED = Path(__file__).parent / "data" / "seed-page.txt"
 SECTIONS_EN = [

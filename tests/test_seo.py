@@ -19,8 +19,7 @@ from consulates.models import Office
 from relations import views
 from relations.models import Relationship
 from relations.sitemaps import SITEMAPS
-
-from .conftest import html
+from tests.support.pages import html
 
 SERVER = "http://testserver"
 NAMESPACES = {

@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 from bs4 import BeautifulSoup
 
-from bench.server import running_site
+from tests.support.processes import running_site
 
 pytestmark = pytest.mark.slow
 

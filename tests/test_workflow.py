@@ -18,9 +18,7 @@ from relations.models import (
     Status,
     Topic,
 )
-
-from .conftest import html
-from .test_admin import admin_url, form_data
+from tests.support.pages import admin_url, form_data, html
 
 LONG_AGO = timezone.now() - datetime.timedelta(days=400)
 

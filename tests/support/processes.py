@@ -1,7 +1,9 @@
-"""Run the site as production does (gunicorn, DEBUG off) on loopback, against a
-fresh database, for integration tests and benchmarks."""
+"""Run Python and the site in processes of their own: a fresh interpreter with
+only the given environment, and the site as production runs it (gunicorn,
+DEBUG off) on loopback against a fresh database."""
 
 import contextlib
+import http.client
 import os
 import secrets
 import socket
@@ -11,13 +13,60 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dj_database_url
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+REPORT = urllib.parse.urlencode(
+    {"page": "/en/relations/united-states/", "problems": "broken", "comment": "Hi"},
+    doseq=True,
+)
+
+
+def fresh_process(*args, **env):
+    """Run Python with `args` in the project, with only `env` configured."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def post_report(site_url, forwarded_for=None):
+    """Send one report on a new connection; return the status code."""
+    address = urllib.parse.urlsplit(site_url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
+    try:
+        connection.request("POST", "/en/report-a-problem/", REPORT, headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def redis_answers():
+    """Return True if a Redis server listens on its default loopback port."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Helpers shared by the test modules and by the benchmarks in bench/."""

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from consulates.models import Office
 from relations.models import (
@@ -24,10 +25,23 @@ def both(field, en, fr):
     return {f"{field}_en": en, f"{field}_fr": fr}
 
 
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker):
+    """Load the demo content once for a module, in a transaction its end rolls back.
+
+    Each test's own transaction nests inside it as a savepoint, so whatever a
+    test changes rolls back to the demo content for the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        with django_db_blocker.block():
+            yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
+def demo(demo_content, db):
     """The demo content: the Canada-United States relationship."""
-    call_command("load_demo", stdout=io.StringIO())
     return Relationship.objects.get(country_code="US")
 
 
@@ -143,8 +157,38 @@ def english_by_default():
     translation.activate("en")
 
 
+def uses_demo(item):
+    return "demo_content" in getattr(item, "fixturenames", ())
+
+
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in getattr(item, "fixturenames", ())
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Skip browser tests, before their site starts, when Chromium is missing."""
+    """Order each module's tests, and skip browser tests when Chromium is missing.
+
+    The demo content, once loaded, stays until its module's last test: a
+    module's tests that do not ask for it run first, on an empty database.
+    pytest-django's own ordering (transactional tests last) runs after this one
+    and keeps it. Browser tests are skipped before their site starts.
+    """
+    modules = {}
+    for item in items:
+        modules.setdefault(item.path, len(modules))
+    items.sort(key=lambda item: (modules[item.path], uses_demo(item)))
+    # A transactional test would run inside a module's demo transaction.
+    with_demo = {item.path for item in items if uses_demo(item)}
+    for item in items:
+        if item.path in with_demo and is_transactional(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: keep transactional tests out of modules "
+                "that load the demo content"
+            )
     if CHROMIUM.exists():
         return
     skip = pytest.mark.skip(

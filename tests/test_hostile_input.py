@@ -6,8 +6,8 @@ only when valid, and then as cleaned; a 4xx on a French address is in French.
 
 Each test runs 100 examples; HYPOTHESIS_PROFILE=thorough runs 1,000. Run pytest
 with --hypothesis-show-statistics to see how many examples each test ran and
-what they led to. The demo content is loaded once a test, not once an example
-(hence the function-scoped fixture health check is suppressed); each example
+what they led to. The demo content is loaded once for the module, not once an
+example (hence the function-scoped fixture health check is suppressed); each example
 runs in a transaction rolled back after it, with the caches emptied, so no
 example sees what another stored, and the report form's rate limit never
 hides what a submission would have done.
@@ -59,7 +59,7 @@ settings.register_profile(
 )
 # Loaded here rather than globally, so other test files keep their settings.
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "moderate"))
-# The demo content is loaded once a test; fresh() isolates the examples.
+# The demo content is loaded once for the module; fresh() isolates the examples.
 hostile = settings(
     PROFILE,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

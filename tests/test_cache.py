@@ -50,13 +50,15 @@ def test_unpublishing_and_deleting_show_at_once(client, page, make_topic):
     assert client.get(PAGE).status_code == 404
 
 
-def test_a_schedule_coming_due_makes_the_page_stale_without_a_save(client, page):
+def test_a_schedule_coming_due_makes_the_page_stale_without_a_save(
+    client, page, time_machine
+):
     page.unpublish_at = timezone.now() + datetime.timedelta(seconds=1)
     page.save()
     assert client.get(PAGE).status_code == 200
     row = ContentVersion.objects.get()
     assert row.next_change_at == page.unpublish_at
-    time.sleep(1.1)
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=1.1))
     assert client.get(PAGE).status_code == 404
 
 
@@ -263,7 +265,7 @@ def test_a_committed_edit_shows_on_the_next_request_through_the_shared_copy(
 
 @shared
 def test_a_copy_that_missed_an_edit_is_read_again_within_its_lifetime(
-    client, make_relationship, make_topic
+    client, make_relationship, make_topic, time_machine
 ):
     page = make_relationship(slug_en="mexico", slug_fr="mexique")
     topic = make_topic(page, title_en="Trade")
@@ -274,18 +276,20 @@ def test_a_copy_that_missed_an_edit_is_read_again_within_its_lifetime(
     topic.save()
     cache.set(VERSION_KEY, copy, VERSION_SECONDS)
     assert "Energy" not in client.get(PAGE).content.decode()
-    time.sleep(VERSION_SECONDS + 0.1)
+    time_machine.move_to(
+        timezone.now() + datetime.timedelta(seconds=VERSION_SECONDS + 0.1)
+    )
     assert "Energy" in client.get(PAGE).content.decode()
 
 
 @shared
 def test_a_schedule_coming_due_is_seen_through_the_shared_copy(
-    client, make_relationship
+    client, make_relationship, time_machine
 ):
     page = make_relationship(slug_en="mexico", slug_fr="mexique")
     page.unpublish_at = timezone.now() + datetime.timedelta(seconds=1)
     page.save()
     assert client.get(PAGE).status_code == 200
     assert cache.get(VERSION_KEY)[1] == page.unpublish_at
-    time.sleep(1.1)
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=1.1))
     assert client.get(PAGE).status_code == 404

@@ -1,7 +1,7 @@
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (a .mo compiled with errors).
 .DELETE_ON_ERROR:
-.PHONY: help install run test serve lint format messages lock clean bench bench-feedback image-test audit
+.PHONY: help install run test test-slow test-all serve lint format messages lock clean bench bench-feedback image-test audit
 
 # The first of these that runs and is 3.12 or newer (a pyenv shim may exist yet
 # fail); override with `make PYTHON=/path/to/python3.13`.
@@ -40,8 +40,15 @@ run: install ## Serve the demo site at http://127.0.0.1:8000 (SQLite, debug)
 	DJANGO_DEBUG=1 $(MANAGE) load_demo
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-test: install ## Run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
-	$(VENV)/bin/pytest
+test: install ## Run the fast tests, everything but servers and browsers (a few minutes)
+	$(VENV)/bin/pytest -m "not slow"
+
+test-slow: install ## Run the slow tests: gunicorn, Chromium, outages, 1,000 hostile inputs each
+	$(VENV)/bin/pytest -m slow
+	HYPOTHESIS_PROFILE=thorough $(VENV)/bin/pytest tests/test_hostile_input.py
+
+test-all: install ## Run every test, slow ones included (DATABASE_URL=postgres://... too)
+	HYPOTHESIS_PROFILE=thorough $(VENV)/bin/pytest
 
 serve: install ## Serve with gunicorn as in production (no debug) at http://127.0.0.1:8000
 	@export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \

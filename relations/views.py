@@ -35,13 +35,14 @@ def splash(request):
 class RelationshipListView(ListView):
     """Home page of a language: every published relationship."""
 
-    queryset = Relationship.objects.published()
     context_object_name = "relationships"
     template_name = "relations/relationship_list.html"
 
     def get_queryset(self):
+        # Built on each request: a class-level queryset would keep the "now"
+        # of the process's start, and schedules would never come due.
         return sorted(
-            super().get_queryset(), key=lambda r: alphabetical(r.partner_name)
+            Relationship.objects.published(), key=lambda r: alphabetical(r.partner_name)
         )
 
     def get_context_data(self, **kwargs):

@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
 
@@ -8,3 +13,28 @@ class AdminSite(admin.AdminSite):
     def i18n_javascript(self, request, extra_context=None):
         packages = ["django.contrib.admin", "django_prose_editor"]
         return JavaScriptCatalog.as_view(packages=packages)(request)
+
+    def get_urls(self):
+        # Before Django's own, which redirects any staff member to any object's
+        # address, an unpublished page's included.
+        return [
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
+            *super().get_urls(),
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Redirect to an object's page if this user may see it in the admin."""
+        try:
+            kind = ContentType.objects.get(pk=content_type_id)
+        except (ObjectDoesNotExist, ValueError):
+            raise Http404 from None
+        model = kind.model_class()
+        if model is None or not self.is_registered(model):
+            raise Http404
+        if not self.get_model_admin(model).has_view_or_change_permission(request):
+            raise Http404
+        return shortcut(request, content_type_id, object_id)

@@ -4,7 +4,8 @@ from the rich-text editor."""
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
 from relations.models import Relationship, Status
@@ -223,3 +224,120 @@ def test_the_page_shows_the_label(client, demo):
     page = client.get(url).content.decode()
     assert 'lang="en">Guide</a> <span>(en anglais seulement)</span>' in page
     assert Relationship.objects.published().exists()
+
+
+# Roles hold at the edges
+
+
+@pytest.fixture
+def administrator(member, django_user_model):
+    client = member("Administrator")
+    return client, django_user_model.objects.get(username="Administrator")
+
+
+def user_form(client, user):
+    url = admin_url("auth_user_change", "en", user.pk)
+    return url, {**form_data(client.get(url), "user_form"), "_save": "1"}
+
+
+def test_an_administrator_cannot_make_itself_a_superuser(administrator):
+    client, me = administrator
+    url, data = user_form(client, me)
+    data["is_superuser"] = "on"
+    assert client.post(url, data).status_code == 302
+    me.refresh_from_db()
+    assert not me.is_superuser
+
+
+def test_an_administrator_cannot_grant_permissions_one_by_one(
+    administrator, django_user_model
+):
+    client, me = administrator
+    other = django_user_model.objects.create_user("ed", is_staff=True)
+    publish = Permission.objects.get(codename="publish_relationship")
+    for user in (me, other):
+        url, data = user_form(client, user)
+        data["user_permissions"] = [publish.pk]
+        assert client.post(url, data).status_code == 302
+        assert not user.user_permissions.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_only_a_superuser_grants_the_administrator_group(
+    administrator, django_user_model, client, language
+):
+    admin_client, _ = administrator
+    other = django_user_model.objects.create_user("ed", is_staff=True)
+    administrators = Group.objects.get(name="Administrator")
+    url, data = user_form(admin_client, other)
+    data["groups"] = [administrators.pk, Group.objects.get(name="Editor").pk]
+    url = admin_url("auth_user_change", language, other.pk)
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200
+    assert {
+        "en": "Only a superuser can add someone to or remove someone from the "
+        "Administrator group.",
+        "fr": "Seul un superutilisateur peut ajouter une personne au groupe "
+        "Administrator ou l’en retirer.",
+    }[language] in refused.content.decode()
+    assert not other.groups.exists()
+
+    root = django_user_model.objects.create_superuser("root", password="pw")
+    client.force_login(root)
+    assert client.post(url, data).status_code == 302
+    assert other.groups.filter(name="Administrator").exists()
+
+
+def test_an_administrator_keeps_a_users_administrator_group_when_editing_it(
+    administrator, django_user_model
+):
+    client, _ = administrator
+    other = django_user_model.objects.create_user("ad", is_staff=True)
+    other.groups.add(Group.objects.get(name="Administrator"))
+    url, data = user_form(client, other)
+    data["first_name"] = "Ada"
+    assert client.post(url, data).status_code == 302
+    assert other.groups.filter(name="Administrator").exists()
+
+
+def test_an_administrator_cannot_change_a_superuser_or_any_groups_permissions(
+    administrator, django_user_model
+):
+    client, _ = administrator
+    root = django_user_model.objects.create_superuser("root", password="pw")
+    change = admin_url("auth_user_change", "en", root.pk)
+    assert client.post(change, {"username": "taken", "_save": "1"}).status_code == 403
+    password = admin_url("auth_user_password_change", "en", root.pk)
+    new = {"password1": "An0ther-long-pass", "password2": "An0ther-long-pass"}
+    assert client.post(password, new).status_code == 403
+    root.refresh_from_db()
+    assert root.username == "root"
+    assert root.check_password("pw")
+    group = Group.objects.get(name="Administrator")
+    publish = Permission.objects.get(codename="publish_relationship")
+    client.post(
+        admin_url("auth_group_change", "en", group.pk),
+        {"name": "Administrator", "permissions": [publish.pk]},
+    )
+    assert not group.permissions.filter(pk=publish.pk).exists()
+
+
+@pytest.mark.parametrize("group", ["Feedback reviewer", "Administrator"])
+def test_view_on_site_does_not_reveal_unpublished_addresses(
+    member, make_relationship, group
+):
+    draft = make_relationship(status="draft", slug_en="secret-plan")
+    kind = ContentType.objects.get_for_model(draft)
+    url = admin_url("view_on_site", "en", kind.pk, draft.pk)
+    response = member(group).get(url)
+    assert response.status_code == 404
+    assert "secret-plan" not in response.get("Location", "")
+
+
+def test_view_on_site_leads_an_editor_to_the_page(member, make_relationship):
+    draft = make_relationship(status="draft", slug_en="secret-plan")
+    kind = ContentType.objects.get_for_model(draft)
+    url = admin_url("view_on_site", "en", kind.pk, draft.pk)
+    response = member("Editor").get(url)
+    assert response.status_code == 302
+    assert "secret-plan" in response["Location"]

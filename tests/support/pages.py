@@ -25,6 +25,13 @@ def form_data(response, form_id):
             continue
         if field.name == "textarea":
             data[name] = field.get_text()
+        elif field.name == "select" and field.has_attr("multiple"):
+            # A browser sends one value per chosen option, none if none is.
+            chosen = [
+                option["value"] for option in field.find_all("option", selected=True)
+            ]
+            if chosen:
+                data[name] = chosen
         elif field.name == "select":
             selected = field.find("option", selected=True)
             data[name] = selected["value"] if selected else ""

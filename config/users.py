@@ -1,0 +1,63 @@
+"""User accounts in the admin: who may grant which powers.
+
+Kept apart from config.admin, which Django imports to build the admin site
+before django.contrib.auth's admin can be imported.
+"""
+
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+
+ADMINISTRATORS = "Administrator"
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    """A user's account; only a superuser moves anyone in or out of the
+    Administrator group."""
+
+    acting_user = None
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        if self.acting_user is None or self.acting_user.is_superuser:
+            return groups
+        before = self.instance.groups.filter(name=ADMINISTRATORS).exists()
+        if before != groups.filter(name=ADMINISTRATORS).exists():
+            raise ValidationError(
+                gettext(
+                    "Only a superuser can add someone to or remove someone from "
+                    "the %(group)s group."
+                ),
+                params={"group": ADMINISTRATORS},
+            )
+        return groups
+
+
+class UserAdmin(auth_admin.UserAdmin):
+    """Users: only a superuser grants superuser status, single permissions or
+    the Administrator group, or changes a superuser's account."""
+
+    form = UserChangeForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A class made for this request: the form checks who is acting.
+        form.acting_user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj)]
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -20,7 +20,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, resolve
+from django.urls import path
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -453,7 +453,9 @@ class PublishingAdmin(MinorChangeAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        if obj is None:
+        # reversion checks the version's object id, not its model: a section's
+        # version with the same id would be restored as this object.
+        if obj is None or not self.versions_of(obj).filter(pk=version_id).exists():
             raise Http404
         request._restoring = {
             "fields": {
@@ -555,10 +557,26 @@ class PublishingAdmin(MinorChangeAdmin):
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
         )
 
+    def recover_view(self, request, version_id, extra_context=None):
+        # Recovering a deleted object brings it back as it was, live if it was.
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        kind = ContentType.objects.get_for_model(self.model)
+        if not Version.objects.filter(pk=version_id, content_type=kind).exists():
+            raise Http404
+        return super().recover_view(request, version_id, extra_context)
+
+    def versions_of(self, obj):
+        return Version.objects.get_for_object(obj)
+
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
-        for action in getattr(response, "context_data", {}).get("action_list", []):
-            action["version_id"] = resolve(action["url"]).kwargs["version_id"]
+        actions = getattr(response, "context_data", {}).get("action_list", [])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            version_ids = dict(self.versions_of(obj).values_list("revision_id", "pk"))
+            for action in actions:
+                action["version_id"] = version_ids[action["revision"].pk]
         return response
 
     def get_urls(self):

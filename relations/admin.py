@@ -188,6 +188,9 @@ def readable(value):
     return text.strip()
 
 
+BLANK = (None, "")
+
+
 def field_changes(model, old, new):
     """Return [(label, diff)] for the fields that differ between two field dicts."""
     opts = model._meta
@@ -205,7 +208,8 @@ def field_changes(model, old, new):
         else:
             label = str(field.verbose_name)
         before, after = old.get(field.attname), new.get(field.attname)
-        if before != after:
+        # A blank field is stored as "" by one path and NULL by another.
+        if before != after and not (before in BLANK and after in BLANK):
             if field.choices:
                 choices = dict(field.flatchoices)
                 before, after = choices.get(before, before), choices.get(after, after)

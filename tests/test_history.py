@@ -102,3 +102,18 @@ def test_a_version_of_another_model_cannot_be_recovered_as_an_office(log_in, pag
     response = log_in("Publisher").get(url)
     assert response.status_code == 404
     assert Topic.objects.filter(pk=topic.pk).count() == 1
+
+
+def test_what_changed_ignores_a_field_blank_before_and_after():
+    from relations.admin import field_changes
+
+    blank_twice = field_changes(
+        Office,
+        {"email": None, "fax": "", "latitude": None},
+        {"email": "", "fax": None, "latitude": None},
+    )
+    assert blank_twice == []
+    changed = field_changes(
+        Office, {"fax": None, "latitude": None}, {"fax": "1", "latitude": 0}
+    )
+    assert [label for label, _ in changed] == ["fax", "latitude"]

@@ -11,16 +11,15 @@ import hashlib
 import io
 import json
 
-from django.db.models import Max
+from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from relations.models import LANGUAGES, Relationship
+from relations.models import LANGUAGES
 
-from .models import Office
 from .views import published_offices
 
 LICENCE = "https://open.canada.ca/en/open-government-licence-canada"
@@ -87,24 +86,26 @@ def number(value):
     return None if value is None else float(value)
 
 
-def last_modified():
-    """Return when anything the data is made of last changed."""
-    dates = [
-        Office.objects.aggregate(latest=Max("content_modified_at"))["latest"],
-        Relationship.objects.aggregate(latest=Max("content_modified_at"))["latest"],
-    ]
-    return max((date for date in dates if date), default=None)
+def last_changed(rows):
+    """Return when the published data last changed: when `rows` were first served.
+
+    No column says when an office left the data or joined it on schedule, and
+    unpublished changes must not count; the data itself does say it changed.
+    """
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+    key = f"open-data:first-served:{digest}"
+    cache.add(key, timezone.now(), timeout=None)
+    return cache.get(key) or timezone.now()
 
 
 def respond(request, body, content_type, modified):
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    timestamp = int(modified.timestamp()) if modified else None
+    timestamp = int(modified.timestamp())
     response = get_conditional_response(
         request, etag=etag, last_modified=timestamp
     ) or HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
-    if timestamp is not None:
-        response["Last-Modified"] = http_date(timestamp)
+    response["Last-Modified"] = http_date(timestamp)
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=300)
     return response
@@ -112,11 +113,12 @@ def respond(request, body, content_type, modified):
 
 @require_safe
 def offices_json(request):
-    modified = last_modified()
+    rows = records(request)
+    modified = last_changed(rows)
     data = {
         "licence": LICENCE,
-        "last_modified": modified.isoformat() if modified else None,
-        "offices": records(request),
+        "last_modified": modified.isoformat(),
+        "offices": rows,
     }
     body = json.dumps(data, ensure_ascii=False, indent=1).encode()
     return respond(request, body, "application/json; charset=utf-8", modified)
@@ -124,12 +126,13 @@ def offices_json(request):
 
 @require_safe
 def offices_csv(request):
+    rows = records(request)
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(records(request))
+    writer.writerows(rows)
     response = respond(
-        request, text.getvalue().encode(), "text/csv; charset=utf-8", last_modified()
+        request, text.getvalue().encode(), "text/csv; charset=utf-8", last_changed(rows)
     )
     response["Content-Disposition"] = 'inline; filename="offices.csv"'
     return response

@@ -1,6 +1,7 @@
 """The office directory, each office's page, and the open data."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -8,6 +9,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from consulates.models import Office
 from tests.support.pages import html
@@ -298,6 +301,37 @@ def test_open_data_answers_304_to_a_matching_etag_and_changes_with_content(
     changed = client.get("/api/offices.json", headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
+
+
+@pytest.mark.parametrize("url", ["/api/offices.json", "/api/offices.csv"])
+def test_open_data_validators_move_only_when_published_data_changes(
+    client, offices, time_machine, url
+):
+    time_machine.move_to(timezone.now())
+
+    def validators():
+        response = client.get(url)
+        return response["ETag"], response["Last-Modified"]
+
+    first = validators()
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=1))
+    hidden = [offices["draft"], offices["on_draft_page"]]
+    for office in hidden:
+        office.name_en = "Renamed while unpublished"
+        office.save()
+    chile = offices["on_draft_page"].relationship
+    chile.title_en = "Canada-Chile relations, renamed"
+    chile.save()
+    assert validators() == first
+    again = client.get(url, headers={"If-Modified-Since": first[1]})
+    assert again.status_code == 304
+
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=1))
+    offices["brasilia"].unpublish()
+    withdrawn = validators()
+    assert withdrawn[0] != first[0]
+    assert parse_http_date(withdrawn[1]) > parse_http_date(first[1])
+    assert client.get(url, headers={"If-Modified-Since": first[1]}).status_code == 200
 
 
 def test_open_data_csv_parses_with_both_languages(client, offices):

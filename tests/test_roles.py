@@ -277,7 +277,7 @@ def test_only_a_superuser_grants_the_administrator_group(
     assert {
         "en": "Only a superuser can add someone to or remove someone from the "
         "Administrator group.",
-        "fr": "Seul un superutilisateur peut ajouter une personne au groupe "
+        "fr": "Seul un super-utilisateur peut ajouter une personne au groupe "
         "Administrator ou l’en retirer.",
     }[language] in refused.content.decode()
     assert not other.groups.exists()

@@ -54,25 +54,6 @@ def language_name(language):
     return gettext("English") if language == "en" else gettext("French")
 
 
-def required_message(language):
-    if language == "en":
-        return gettext("Required in English: visitors can see this content.")
-    return gettext("Required in French: visitors can see this content.")
-
-
-def gate(form, instance):
-    """Add an error to each field `instance` lacks in a language, if visitors see it."""
-    if not instance.must_stay_complete():
-        return
-    for language, names in instance.incomplete_fields().items():
-        for name in names:
-            field = f"{name}_{language}"
-            if field in form.fields:
-                form.add_error(field, required_message(language))
-            else:
-                form.add_error(None, required_message(language))
-
-
 class ContentForm(forms.ModelForm):
     """A content form that keeps published content complete in both languages."""
 
@@ -84,17 +65,6 @@ class ContentForm(forms.ModelForm):
             "link): “Date modified” stays as it is."
         ),
     )
-
-    def _post_clean(self):
-        super()._post_clean()
-        gate(self, self.instance)
-
-
-class ChildForm(forms.ModelForm):
-    def _post_clean(self):
-        super()._post_clean()
-        if not self.cleaned_data.get("DELETE"):
-            gate(self, self.instance)
 
 
 class ListedItemForm(forms.ModelForm):
@@ -727,7 +697,6 @@ class PublishingAdmin(MinorChangeAdmin):
 
 class TopicInline(TranslationStackedInline):
     model = Topic
-    form = ChildForm
     formset = ChildFormSet
     extra = 0
     fields = ["sort_order", "title", "anchor", "body", "listing", "closing"]

@@ -30,6 +30,12 @@ def language_in_sentence(language):
     return pgettext("language name in a sentence", "French")
 
 
+def required_message(language):
+    if language == "en":
+        return gettext("Required in English: visitors can see this content.")
+    return gettext("Required in French: visitors can see this content.")
+
+
 _minor_change = contextvars.ContextVar("minor_change", default=False)
 
 
@@ -162,6 +168,29 @@ class PageContent(models.Model):
         """Return True if visitors may see this object, so both languages are due."""
         return False
 
+    def clean_fields(self, exclude=None):
+        """Validate each field and, while visitors may see this object, that
+        each translated field is filled in both languages (or, if optional, in
+        neither): the official-languages rule, whatever path validates it."""
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        translated = type(self) in translator.get_registered_models()
+        if translated and self.must_stay_complete():
+            for language, names in self.incomplete_fields().items():
+                for name in names:
+                    field = f"{name}_{language}"
+                    if exclude is None or field not in exclude:
+                        errors.setdefault(field, []).append(
+                            ValidationError(
+                                required_message(language), code="translation"
+                            )
+                        )
+        if errors:
+            raise ValidationError(errors)
+
     def content_fingerprint(self):
         """Return the content shown to visitors, to tell whether it changed."""
         return self._content()
@@ -196,18 +225,25 @@ class NotTranslated(Exception):
         self.missing = missing
 
     def __str__(self):
-        parts = []
-        for language, labels in self.missing.items():
-            if labels:
-                name = language_in_sentence(language)
-                parts.append(
-                    gettext("missing in %(language)s: %(fields)s")
-                    % {"language": name, "fields": "; ".join(labels)}
-                )
         return gettext(
             "“%(name)s” was not published: it must be complete in English and "
             "French first (%(missing)s)."
-        ) % {"name": self.obj.display_name(), "missing": "; ".join(parts)}
+        ) % {"name": self.obj.display_name(), "missing": describe_missing(self.missing)}
+
+
+def describe_missing(missing):
+    """Say what is missing in each language: {language: [labels]} as a phrase."""
+    parts = []
+    for language, labels in missing.items():
+        if labels:
+            parts.append(
+                gettext("missing in %(language)s: %(fields)s")
+                % {
+                    "language": language_in_sentence(language),
+                    "fields": "; ".join(labels),
+                }
+            )
+    return "; ".join(parts)
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -503,10 +539,33 @@ class Relationship(Publishable, PageContent):
             {language: getattr(before, f"slug_{language}") for language in LANGUAGES}
         )
 
+    def clean(self):
+        super().clean()
+        # Its own fields are checked field by field (clean_fields).
+        if self.pk is None or not self.must_stay_complete():
+            return
+        shown = self.missing_in_parts()
+        if any(shown.values()):
+            raise ValidationError(
+                gettext(
+                    "Visitors can see this page, so what it shows must be complete "
+                    "in English and French (%(missing)s)."
+                )
+                % {"missing": describe_missing(shown)},
+                code="translation",
+            )
+
     def missing_translations(self):
         """Return what the page lacks in each language: its own fields, its
         areas of action and the agreements and organizations it lists."""
         missing = super().missing_translations()
+        for language, labels in self.missing_in_parts().items():
+            missing[language].extend(labels)
+        return missing
+
+    def missing_in_parts(self):
+        """Return what its areas of action and listed items lack in each language."""
+        missing = {language: [] for language in LANGUAGES}
         for child in self.translated_parts():
             for language, labels in child.missing_translations().items():
                 missing[language].extend(

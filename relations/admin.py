@@ -24,6 +24,7 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -156,6 +157,28 @@ def readable(value):
         text = re.sub(r"</(p|h3|h4|li|blockquote)>", "\n", text)
         text = html.unescape(re.sub(r"<[^>]+>", "", text))
     return text.strip()
+
+
+def error_summary(form, inline_admin_formsets):
+    """Return (label, messages, field id) for each field in error, the form's
+    first, then each inline section's: a field on a tab not showing has its
+    error listed where it can be seen."""
+    found = [(form, "")]
+    for inline in inline_admin_formsets:
+        name = capfirst(inline.formset.model._meta.verbose_name)
+        for number, child in enumerate(inline.formset.forms, start=1):
+            # A section marked for deletion is not validated.
+            if not getattr(child, "cleaned_data", {}).get("DELETE"):
+                found.append((child, f"{name} {number}, "))
+    summary = []
+    for each, section in found:
+        for field in each.fields:
+            if field in each.errors:
+                bound = each[field]
+                summary.append(
+                    (section + bound.label, each.errors[field], bound.id_for_label)
+                )
+    return summary
 
 
 BLANK = (None, "")
@@ -503,6 +526,12 @@ class PublishingAdmin(MinorChangeAdmin):
         if draft is None and not hold:
             return view()
         return self.on_draft(request, obj, view, draft, hold)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["error_summary"] = error_summary(
+            context["adminform"].form, context.get("inline_admin_formsets", [])
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def on_draft(self, request, obj, view, draft, hold):
         """Run `view` on `obj` with `draft` applied, then keep what it saved

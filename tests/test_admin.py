@@ -137,3 +137,43 @@ def test_hostile_html_from_the_admin_is_stored_sanitized(
     response = editor_client.post(url, data)
     assert response.status_code == 302
     assert demo.topics.get(sort_order=1).body_fr == "<p>Texte</p>"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "title", "body"),
+    [
+        (
+            "en",
+            "Fields to correct",
+            "Title [fr]: Required in French: visitors can see this content.",
+            "Area of action 1, Body [fr]: Required in French",
+        ),
+        (
+            "fr",
+            "Champs à corriger",
+            "Titre [fr]\u00a0: Obligatoire en français",
+            "Domaine d’action 1, Corps du texte [fr]\u00a0: Obligatoire en français",
+        ),
+    ],
+)
+def test_errors_are_listed_at_the_top_with_links_to_their_fields(
+    editor_client, demo, language, heading, title, body
+):
+    url = admin_url("relations_relationship_change", language, demo.pk)
+    data = {**form_data(editor_client.get(url), "relationship_form"), "_save": "1"}
+    data["title_fr"] = ""
+    data["topics-0-body_fr"] = "<p></p>"
+    response = editor_client.post(url, data)
+    summary = html(response).select_one(".error-summary")
+    assert summary.h2.get_text(strip=True) == heading
+    links = summary.select("a")
+    assert [link["href"] for link in links] == ["#id_title_fr", "#id_topics-0-body_fr"]
+    assert links[0].get_text(" ", strip=True).startswith(title)
+    assert links[1].get_text(" ", strip=True).startswith(body)
+    for link in links:
+        assert html(response).select_one(link["href"])
+
+
+def test_a_form_without_errors_lists_none(editor_client, demo):
+    url = admin_url("relations_relationship_change", "en", demo.pk)
+    assert not html(editor_client.get(url)).select_one(".error-summary")

@@ -163,3 +163,38 @@ def test_a_link_to_a_french_only_page_is_labelled(site, browser):
     assert "(French only)" in link.locator("xpath=..").inner_text()
     assert not [text for text in refused if "Content Security Policy" in text]
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "other", "marked"),
+    [("en", "fr", "(contains an error)"), ("fr", "en", "(contient une erreur)")],
+)
+def test_an_error_on_the_tab_not_showing_is_marked_and_listed(
+    site, browser, language, other, marked
+):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site.url}/{language}/admin/login/")
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", PASSWORD)
+    submit(page, "input[type=submit]")
+    change = (
+        f"{site.url}/{language}/admin/relations/relationship/{site.page_id}/change/"
+    )
+    page.goto(change)
+    field = f"id_slug_{other}"
+    slug = page.locator(f"#{field}")
+    panel = slug.evaluate("field => field.closest('[id^=tab_]').id")
+    page.click(f'[role=tab][aria-controls="{panel}"]')
+    slug.fill("not a slug!")
+    submit(page, 'input[name="_continue"]')
+
+    # The form comes back on the admin language's tabs; the other holds the error.
+    assert not slug.is_visible()
+    tab = page.locator(f'[role=tab][aria-controls="{panel}"]')
+    assert tab.text_content().strip().endswith(marked)
+    assert "has-errors" in tab.get_attribute("class")
+    page.locator(f'.error-summary a[href="#{field}"]').click()
+    assert slug.is_visible()
+    assert slug.evaluate("field => field === document.activeElement")
+    context.close()

@@ -34,10 +34,46 @@
       tab.style.cursor = "pointer";
       tab.title = link.title;
     });
+    // A tab whose panel holds an error says so, in its name and at sight: the
+    // error itself is out of sight while another language's tab shows.
+    root.querySelectorAll(".ui-tabs-panel").forEach(function (panel) {
+      var tab = tabOf(panel);
+      if (!tab || tab.classList.contains("has-errors") || !panel.querySelector(".errorlist")) {
+        return;
+      }
+      tab.classList.add("has-errors");
+      var note = document.createElement("span");
+      note.className = "visually-hidden";
+      note.textContent = " " + script.dataset.tabErrorLabel;
+      tab.querySelector(".ui-tabs-anchor").appendChild(note);
+    });
     // Tiptap's editing area (role="textbox") is named by the field's label.
     var editors = root.querySelectorAll(".prose-editor [contenteditable]:not([aria-labelledby])");
     editors.forEach(labelFromField);
   }
+
+  function tabOf(panel) {
+    return document.querySelector('.ui-tabs-nav [role="tab"][aria-controls="' + panel.id + '"]');
+  }
+
+  // A link of the error summary leads to its field, showing the field's tab
+  // first and giving it the focus (the rich-text editor's, for a body).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('.error-summary a[href^="#"]');
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    var panel = field.closest(".ui-tabs-panel");
+    if (panel && panel.getAttribute("aria-hidden") === "true") {
+      tabOf(panel).click();
+    }
+    var editor = field.closest(".prose-editor");
+    var target = (editor && editor.querySelector("[contenteditable]")) || field;
+    event.preventDefault();
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  });
 
   // jQuery UI listens for clicks on the link, which inert now keeps from the
   // pointer: hand a click on the tab to it.

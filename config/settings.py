@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "axes",
+    "publishing",
     "relations",
     "consulates",
     "feedback",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A page's former address (a 404) leads on to the page.
+    "publishing.middleware.RedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

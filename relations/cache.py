@@ -51,7 +51,6 @@ from django.utils.safestring import mark_safe
 
 from .models import (
     ContentVersion,
-    FormerSlug,
     PageContent,
     Relationship,
     Status,
@@ -185,7 +184,7 @@ def parse_moment(value):
 
 
 def is_content(sender):
-    return issubclass(sender, (PageContent, FormerSlug))
+    return issubclass(sender, PageContent)
 
 
 @receiver(post_save)

@@ -18,6 +18,8 @@ from modeltranslation.fields import TranslationField
 from modeltranslation.translator import translator
 from reversion.models import Revision, Version
 
+from publishing.models import keep_former_addresses
+
 from .richtext import RichTextField, has_text
 
 LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
@@ -513,16 +515,10 @@ class Relationship(Publishable, PageContent):
         return reverse("relations:relationship_preview", kwargs={"pk": self.pk})
 
     def keep_former_slugs(self, former):
-        """Let the old address of a page that was ever public redirect to it."""
-        for language, old in former.items():
-            new = getattr(self, f"slug_{language}")
-            if old == new:
-                continue
-            FormerSlug.objects.filter(language=language, slug=new).delete()
-            if old and self.first_published_at is not None:
-                FormerSlug.objects.update_or_create(
-                    language=language, slug=old, defaults={"relationship": self}
-                )
+        """Let the old address of a page visitors see redirect to it."""
+        keep_former_addresses(
+            self, former, "relations:relationship_detail", public=self.is_live()
+        )
 
     def pages_showing(self):
         return {self.pk} - {None}
@@ -600,29 +596,6 @@ class Relationship(Publishable, PageContent):
                 (type(c).__name__, c.pk, sorted(c._content().items())) for c in children
             ),
         )
-
-
-class FormerSlug(models.Model):
-    """An address a public page no longer has; it redirects to the page."""
-
-    relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="former_slugs"
-    )
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
-    slug = models.SlugField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("former address")
-        verbose_name_plural = _("former addresses")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["language", "slug"], name="former_slug_once_per_language"
-            )
-        ]
-
-    def __str__(self):
-        return f"/{self.language}/…/{self.slug}/"
 
 
 class RelationshipChild(PageContent):

@@ -8,7 +8,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
-    HttpResponsePermanentRedirect,
     HttpResponseServerError,
 )
 from django.shortcuts import render
@@ -23,7 +22,7 @@ from config.outage import database_unreachable, service_unavailable
 
 from .cache import page_content, render_page_content
 from .forms import SearchForm
-from .models import FormerSlug, Relationship
+from .models import Relationship
 from .preview import PreviewMixin
 from .search import find
 
@@ -73,20 +72,6 @@ class RelationshipDetailView(DetailView):
         if found is None:
             raise Http404
         return found
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            # A page whose address changed: its old address still leads to it.
-            former = FormerSlug.objects.filter(
-                language=get_language(),
-                slug=kwargs["slug"],
-                relationship__in=Relationship.objects.published(),
-            ).first()
-            if former is None:
-                raise
-            return HttpResponsePermanentRedirect(former.relationship.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         relationship = self.object

@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group
 from reversion.models import Version
 
 from consulates.models import Office
-from relations.models import DraftChange, FormerSlug, Relationship, Status, Topic
+from publishing.models import Redirect
+from relations.models import DraftChange, Relationship, Status, Topic
 from tests.support.pages import admin_url, form_data, html
 
 
@@ -204,7 +205,7 @@ def test_a_slug_changed_in_a_draft_redirects_once_published(log_in, demo, client
     assert client.get("/fr/relations/etats-unis/").status_code == 200
 
     publish(log_in("Publisher"), "relations_relationship", demo.pk)
-    assert FormerSlug.objects.filter(language="fr", slug="etats-unis").exists()
+    assert Redirect.objects.filter(old_path="/fr/relations/etats-unis/").exists()
     client.logout()
     response = client.get("/fr/relations/etats-unis/")
     assert response.status_code == 301

@@ -74,6 +74,14 @@ def submit(page, selector):
         page.click(selector)
 
 
+def sign_in(page, url, language):
+    """Sign the publisher in on the admin's login page in `language`."""
+    page.goto(f"{url}/{language}/admin/login/")
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", PASSWORD)
+    submit(page, "input[type=submit]")
+
+
 def run_action(page, action):
     page.select_option('select[name="CHANGE_FORM-action"]', action)
     submit(page, 'button[name="index"]')
@@ -83,10 +91,7 @@ def test_publisher_writes_both_languages_and_publishes(site, browser):
     url = site.url
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{url}/en/admin/login/")
-    page.fill("#id_username", "pat")
-    page.fill("#id_password", PASSWORD)
-    submit(page, "input[type=submit]")
+    sign_in(page, url, "en")
     change = f"{url}/en/admin/relations/relationship/{site.page_id}/change/"
     page.goto(change)
 
@@ -126,10 +131,7 @@ def test_a_link_to_a_french_only_page_is_labelled(site, browser):
         "console",
         lambda message: message.type == "error" and refused.append(message.text),
     )
-    page.goto(f"{site.url}/fr/admin/login/")
-    page.fill("#id_username", "pat")
-    page.fill("#id_password", PASSWORD)
-    submit(page, "input[type=submit]")
+    sign_in(page, site.url, "fr")
     page.goto(f"{site.url}/fr/admin/relations/relationship/{site.page_id}/change/")
 
     write(page, "id_topics-0-body_en", "Read the guide")
@@ -174,10 +176,7 @@ def test_an_error_on_the_tab_not_showing_is_marked_and_listed(
 ):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{site.url}/{language}/admin/login/")
-    page.fill("#id_username", "pat")
-    page.fill("#id_password", PASSWORD)
-    submit(page, "input[type=submit]")
+    sign_in(page, site.url, language)
     change = (
         f"{site.url}/{language}/admin/relations/relationship/{site.page_id}/change/"
     )

@@ -20,7 +20,7 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
     def clean_groups(self):
         groups = self.cleaned_data["groups"]
-        if self.acting_user is None or self.acting_user.is_superuser:
+        if self.acting_user is not None and self.acting_user.is_superuser:
             return groups
         before = self.instance.groups.filter(name=ADMINISTRATORS).exists()
         if before != groups.filter(name=ADMINISTRATORS).exists():
@@ -36,7 +36,8 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
 class UserAdmin(auth_admin.UserAdmin):
     """Users: only a superuser grants superuser status, single permissions or
-    the Administrator group, or changes a superuser's account."""
+    the Administrator group, or changes a superuser's or another
+    Administrator's account."""
 
     form = UserChangeForm
 
@@ -52,12 +53,22 @@ class UserAdmin(auth_admin.UserAdmin):
             fields += ["is_superuser", "user_permissions"]
         return fields
 
+    def out_of_reach(self, request, obj):
+        """Return True if only a superuser may change or delete `obj`: a
+        superuser, or another member of the Administrator group (whose
+        password or active box would otherwise be a way round the group)."""
+        if obj is None or request.user.is_superuser:
+            return False
+        if obj.is_superuser:
+            return True
+        return obj != request.user and obj.groups.filter(name=ADMINISTRATORS).exists()
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if self.out_of_reach(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if self.out_of_reach(request, obj):
             return False
         return super().has_delete_permission(request, obj)

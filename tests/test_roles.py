@@ -288,16 +288,36 @@ def test_only_a_superuser_grants_the_administrator_group(
     assert other.groups.filter(name="Administrator").exists()
 
 
-def test_an_administrator_keeps_a_users_administrator_group_when_editing_it(
+def test_an_administrator_keeps_its_group_when_editing_its_own_account(
+    administrator,
+):
+    client, me = administrator
+    url, data = user_form(client, me)
+    data["first_name"] = "Ada"
+    assert client.post(url, data).status_code == 302
+    me.refresh_from_db()
+    assert me.first_name == "Ada"
+    assert me.groups.filter(name="Administrator").exists()
+
+
+def test_an_administrator_cannot_disable_reset_or_delete_another(
     administrator, django_user_model
 ):
     client, _ = administrator
-    other = django_user_model.objects.create_user("ad", is_staff=True)
+    other = django_user_model.objects.create_user("ad", password="pw", is_staff=True)
     other.groups.add(Group.objects.get(name="Administrator"))
-    url, data = user_form(client, other)
-    data["first_name"] = "Ada"
-    assert client.post(url, data).status_code == 302
-    assert other.groups.filter(name="Administrator").exists()
+    change = admin_url("auth_user_change", "en", other.pk)
+    assert client.post(change, {"username": "ad", "_save": "1"}).status_code == 403
+    password = admin_url("auth_user_password_change", "en", other.pk)
+    new = {"password1": "An0ther-long-pass", "password2": "An0ther-long-pass"}
+    assert client.post(password, new).status_code == 403
+    client.post(
+        admin_url("auth_user_changelist", "en"),
+        {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+    )
+    other.refresh_from_db()
+    assert other.is_active
+    assert other.check_password("pw")
 
 
 def test_an_administrator_cannot_change_a_superuser_or_any_groups_permissions(

@@ -1,9 +1,11 @@
 from django.http import HttpResponsePermanentRedirect
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import Redirect
 
 MOST_CHARACTERS = Redirect._meta.get_field("old_path").max_length
+REMEMBERED_SECONDS = 3600
 
 
 class RedirectMiddleware:
@@ -29,4 +31,7 @@ class RedirectMiddleware:
         if new is None or not url_has_allowed_host_and_scheme(new, allowed_hosts=None):
             return response
         query = request.META.get("QUERY_STRING", "")
-        return HttpResponsePermanentRedirect(new + (f"?{query}" if query else ""))
+        response = HttpResponsePermanentRedirect(new + (f"?{query}" if query else ""))
+        # Browsers keep a 301 for ever unless told: a page may move back.
+        patch_cache_control(response, public=True, max_age=REMEMBERED_SECONDS)
+        return response

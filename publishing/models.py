@@ -1,14 +1,19 @@
-from urllib.parse import urlsplit
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Longer chains than this are refused as well as loops.
 MOST_HOPS = 10
+# Paths as Django reads them (decoded, without the query string), so that each
+# is compared as visitors ask for it; a page's address ends with a slash.
+OLD_PATH = re.compile(r"/[^?#%\\\s]*")
+NEW_PATH = re.compile(r"/[^?#%\\\s]*/")
 
 
 class RedirectQuerySet(models.QuerySet):
@@ -55,12 +60,17 @@ class Redirect(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        for name in ("old_path", "new_path"):
-            address = urlsplit(getattr(self, name) or "")
-            if not address.path.startswith("/") or address.scheme or address.netloc:
-                errors[name] = gettext(
-                    "Enter an address on this site, starting with /."
-                )
+        if not OLD_PATH.fullmatch(self.old_path or ""):
+            errors["old_path"] = gettext(
+                "Enter a path on this site, starting with /, without ? or #."
+            )
+        new = self.new_path or ""
+        if not NEW_PATH.fullmatch(new) or not url_has_allowed_host_and_scheme(
+            new, allowed_hosts=None
+        ):
+            errors["new_path"] = gettext(
+                "Enter a page’s address on this site, starting and ending with /."
+            )
         if errors:
             raise ValidationError(errors)
         if self.new_path == self.old_path or self.leads_back():
@@ -95,6 +105,8 @@ def keep_former_addresses(obj, former_slugs, url_name, public):
     """Leave, for each language whose slug of `obj` changed, a redirect from
     its former address to its new one if visitors see it (`public`): the
     address of what they do not see is no one's business."""
+    if not public:
+        return
     for language, old_slug in former_slugs.items():
         new_slug = getattr(obj, f"slug_{language}")
         if not old_slug or old_slug == new_slug:
@@ -102,7 +114,4 @@ def keep_former_addresses(obj, former_slugs, url_name, public):
         with translation.override(language):
             old = reverse(url_name, kwargs={"slug": old_slug})
             new = reverse(url_name, kwargs={"slug": new_slug})
-        if public:
-            Redirect.objects.page_moved(old, new)
-        else:
-            Redirect.objects.filter(old_path=new).delete()
+        Redirect.objects.page_moved(old, new)

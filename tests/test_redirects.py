@@ -66,13 +66,52 @@ def test_a_redirect_that_would_loop_is_refused(db):
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/", "relations/", ""]
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "relations/",
+        "",
+        # Ways round the loop check: the slash Django adds, a query string
+        # that grows at each hop, an encoded letter.
+        "/en/offices/a",
+        "/en/offices/b/?x",
+        "/en/offices/%61/",
+    ],
 )
 def test_a_redirect_off_the_site_is_refused(db, target):
     redirect = Redirect(old_path="/en/offices/a/", new_path=target)
     with pytest.raises(ValidationError) as refused:
         redirect.full_clean()
     assert "new_path" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("source", ["/en/offices/a/?x", "/en/offices/%61/", "a/"])
+def test_an_old_address_visitors_could_never_ask_for_is_refused(db, source):
+    redirect = Redirect(old_path=source, new_path="/en/offices/b/")
+    with pytest.raises(ValidationError) as refused:
+        redirect.full_clean()
+    assert list(refused.value.message_dict) == ["old_path"]
+
+
+def test_a_redirect_is_remembered_for_an_hour_not_for_ever(client, office):
+    office.slug_en = "embassy-2"
+    office.save()
+    response = client.get("/en/offices/embassy/")
+    assert response.status_code == 301
+    assert "max-age=3600" in response["Cache-Control"]
+
+
+def test_a_draft_taking_a_former_address_leaves_its_redirect(
+    client, office, make_relationship, make_office
+):
+    office.slug_en = "embassy-2"
+    office.save()
+    draft = make_office(make_relationship(code="PE"), status=Status.DRAFT)
+    draft.slug_en = "embassy"
+    draft.save()
+    assert client.get("/en/offices/embassy/").status_code == 301
 
 
 def test_a_redirect_stored_off_the_site_is_not_followed(client, db):

@@ -86,16 +86,21 @@ def number(value):
     return None if value is None else float(value)
 
 
-def last_changed(rows):
-    """Return when the published data last changed: when `rows` were first served.
+def last_changed(request, rows):
+    """Return when the published data last changed: when `rows` began to be served.
 
     No column says when an office left the data or joined it on schedule, and
     unpublished changes must not count; the data itself does say it changed.
+    One entry per host (the rows hold absolute addresses), so data that comes
+    back to an earlier state is dated anew.
     """
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
-    key = f"open-data:first-served:{digest}"
-    cache.add(key, timezone.now(), timeout=None)
-    return cache.get(key) or timezone.now()
+    key = f"open-data:served:{request.get_host()}"
+    served = cache.get(key)
+    if served is None or served[0] != digest:
+        served = (digest, timezone.now())
+        cache.set(key, served, timeout=None)
+    return served[1]
 
 
 def respond(request, body, content_type, modified):
@@ -114,7 +119,7 @@ def respond(request, body, content_type, modified):
 @require_safe
 def offices_json(request):
     rows = records(request)
-    modified = last_changed(rows)
+    modified = last_changed(request, rows)
     data = {
         "licence": LICENCE,
         "last_modified": modified.isoformat(),
@@ -132,7 +137,10 @@ def offices_csv(request):
     writer.writeheader()
     writer.writerows(rows)
     response = respond(
-        request, text.getvalue().encode(), "text/csv; charset=utf-8", last_changed(rows)
+        request,
+        text.getvalue().encode(),
+        "text/csv; charset=utf-8",
+        last_changed(request, rows),
     )
     response["Content-Disposition"] = 'inline; filename="offices.csv"'
     return response

@@ -333,6 +333,16 @@ def test_open_data_validators_move_only_when_published_data_changes(
     assert parse_http_date(withdrawn[1]) > parse_http_date(first[1])
     assert client.get(url, headers={"If-Modified-Since": first[1]}).status_code == 200
 
+    # Back as it was: a client that saw the office withdrawn must see it again.
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=1))
+    offices["brasilia"].publish()
+    back = validators()
+    assert back[0] != withdrawn[0]
+    assert parse_http_date(back[1]) > parse_http_date(withdrawn[1])
+    assert (
+        client.get(url, headers={"If-Modified-Since": withdrawn[1]}).status_code == 200
+    )
+
 
 def test_open_data_csv_parses_with_both_languages(client, offices):
     response = client.get("/api/offices.csv")

@@ -227,6 +227,23 @@ def test_admin_page_meets_wcag_21_aa(
     check(page, name, language, axe_results)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refused_admin_form_meets_wcag_21_aa(
+    site, context, signed_in, axe_results, language
+):
+    """The error summary and the marked language tab, after a refused save."""
+    page = context(language, storage_state=signed_in).new_page()
+    path = ADMIN["admin-change"].format(language=language, pk=site.relationship_pk)
+    page.goto(site.url + path)
+    other = "fr" if language == "en" else "en"
+    page.evaluate(f"document.getElementById('id_slug_{other}').value = 'not a slug!'")
+    with page.expect_navigation():
+        page.click('input[name="_continue"]')
+    assert page.locator(".error-summary a").count() == 1
+    assert page.locator(".ui-tabs-nav .has-errors").count() == 1
+    check(page, "admin-change-errors", language, axe_results)
+
+
 SWITCH = {"en": "Language of the fields shown", "fr": "Langue des champs affichés"}
 
 

@@ -99,6 +99,9 @@ check /en/offices/ 200
 check /static/css/site.css 200
 check /fr/relations/etats-unis/ 200
 grep -q "Relations Canada" "$work/body" || { echo "FAIL: the French page lacks its title"; exit 1; }
+# Interface text comes from the catalogue the build compiled (Babel).
+grep -q "Passer au contenu principal" "$work/body" \
+    || { echo "FAIL: the French page's interface text is not translated"; exit 1; }
 user=$(podman exec "$NAME" id -u)
 [ "$user" != 0 ] || { echo "FAIL: the app runs as root"; exit 1; }
 echo "ok   runs as uid $user"

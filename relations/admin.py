@@ -324,6 +324,18 @@ class PublishingAdmin(MinorChangeAdmin):
         with translation.override(language):
             return obj.get_preview_url()
 
+    def changelist_view(self, request, extra_context=None):
+        # Without reversion's wrapper, which holds the whole list in one
+        # revision: an action's per-object revisions merged into it, and
+        # restoring one page then restored every page the action touched.
+        # The list edits nothing itself (no list_editable).
+        context = {
+            # reversion's list template shows "Recover deleted" with it.
+            "has_change_permission": self.has_change_permission(request),
+            **(extra_context or {}),
+        }
+        return super(VersionAdmin, self).changelist_view(request, context)
+
     # Publishing actions
 
     def _transition(self, request, queryset, method, comment, done_message):

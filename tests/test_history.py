@@ -117,3 +117,23 @@ def test_what_changed_ignores_a_field_blank_before_and_after():
         Office, {"fax": None, "latitude": None}, {"fax": "1", "latitude": 0}
     )
     assert [label for label, _ in changed] == ["fax", "latitude"]
+
+
+def test_a_bulk_action_keeps_one_revision_per_page(log_in, make_relationship):
+    first = make_relationship(status=Status.DRAFT, code="MX")
+    second = make_relationship(status=Status.DRAFT, code="PE")
+    client = log_in("Publisher")
+    client.post(
+        admin_url("relations_relationship_changelist", "en"),
+        {"action": "publish", "_selected_action": [first.pk, second.pk], "index": 0},
+    )
+    revisions = [
+        Version.objects.get_for_object(page).first().revision_id
+        for page in (first, second)
+    ]
+    assert revisions[0] != revisions[1]
+    # Restoring one page's revision leaves the other page as it is.
+    second.unpublish()
+    Version.objects.get_for_object(first).first().revision.revert(delete=True)
+    second.refresh_from_db()
+    assert second.status == Status.DRAFT

@@ -1,11 +1,9 @@
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from publishing.models import keep_former_addresses
 from relations.models import (
     Publishable,
     PublishableQuerySet,
@@ -128,6 +126,7 @@ class Office(Publishable, RelationshipChild):
     untracked_fields = RelationshipChild.untracked_fields - {"status"}
 
     objects = PublishableQuerySet.as_manager()
+    detail_url_name = "consulates:office_detail"
 
     class Meta:
         verbose_name = _("office")
@@ -139,30 +138,8 @@ class Office(Publishable, RelationshipChild):
     def __str__(self):
         return self.name or ""
 
-    def save(self, *args, **kwargs):
-        former = {
-            language: getattr(self, "_saved_content", {}).get(f"slug_{language}")
-            for language in settings.MODELTRANSLATION_LANGUAGES
-        }
-        super().save(*args, **kwargs)
-        self.keep_former_slugs(former)
-
     def get_absolute_url(self):
         return reverse("consulates:office_detail", kwargs={"slug": self.slug})
-
-    def keep_former_slugs(self, former):
-        """Let the old address of an office visitors see redirect to it."""
-        keep_former_addresses(
-            self, former, "consulates:office_detail", public=self.is_live()
-        )
-
-    def content_restored(self, before):
-        self.keep_former_slugs(
-            {
-                language: getattr(before, f"slug_{language}")
-                for language in settings.MODELTRANSLATION_LANGUAGES
-            }
-        )
 
     def get_preview_url(self):
         return reverse("consulates:office_preview", kwargs={"pk": self.pk})

@@ -290,10 +290,14 @@ class Publishable(models.Model):
         _("first published"), null=True, blank=True, editable=False
     )
 
+    # The URL name of its public page, whose former addresses redirect to it.
+    detail_url_name = None
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
+        former = self.slugs(getattr(self, "_saved_content", {}).get)
         if self.status == Status.PUBLISHED and self.first_published_at is None:
             now = timezone.now()
             self.first_published_at = max(now, self.publish_at or now)
@@ -303,6 +307,16 @@ class Publishable(models.Model):
                     "first_published_at",
                 }
         super().save(*args, **kwargs)
+        self.keep_former_slugs(former)
+
+    @staticmethod
+    def slugs(read):
+        """Return {language: slug}, each read with `read("slug_<language>")`."""
+        return {language: read(f"slug_{language}") for language in LANGUAGES}
+
+    def keep_former_slugs(self, former):
+        """Let the old address of a page visitors see redirect to it."""
+        keep_former_addresses(self, former, self.detail_url_name, public=self.is_live())
 
     def clean(self):
         super().clean()
@@ -349,6 +363,7 @@ class Publishable(models.Model):
 
     def content_restored(self, before):
         """Called when content was written back from a revision over `before`."""
+        self.keep_former_slugs(self.slugs(lambda name: getattr(before, name)))
 
 
 class RelationshipQuerySet(PublishableQuerySet):
@@ -484,6 +499,7 @@ class Relationship(Publishable, PageContent):
     )
 
     objects = RelationshipQuerySet.as_manager()
+    detail_url_name = "relations:relationship_detail"
 
     class Meta:
         verbose_name = _("relationship")
@@ -501,24 +517,13 @@ class Relationship(Publishable, PageContent):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "content_modified_at"}
-        former = {
-            language: getattr(self, "_saved_content", {}).get(f"slug_{language}")
-            for language in LANGUAGES
-        }
         super().save(*args, **kwargs)
-        self.keep_former_slugs(former)
 
     def get_absolute_url(self):
         return reverse("relations:relationship_detail", kwargs={"slug": self.slug})
 
     def get_preview_url(self):
         return reverse("relations:relationship_preview", kwargs={"pk": self.pk})
-
-    def keep_former_slugs(self, former):
-        """Let the old address of a page visitors see redirect to it."""
-        keep_former_addresses(
-            self, former, "relations:relationship_detail", public=self.is_live()
-        )
 
     def pages_showing(self):
         return {self.pk} - {None}
@@ -529,11 +534,6 @@ class Relationship(Publishable, PageContent):
     def record_modified(self, when):
         super().record_modified(when)
         Relationship.objects.filter(pk=self.pk).update(content_modified_at=when)
-
-    def content_restored(self, before):
-        self.keep_former_slugs(
-            {language: getattr(before, f"slug_{language}") for language in LANGUAGES}
-        )
 
     def clean(self):
         super().clean()

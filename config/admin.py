@@ -3,8 +3,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
 from django.views.i18n import JavaScriptCatalog
+
+from publishing.workflow import awaiting_review, may_publish
 
 
 class AdminSite(admin.AdminSite):
@@ -13,6 +15,28 @@ class AdminSite(admin.AdminSite):
     def i18n_javascript(self, request, extra_context=None):
         packages = ["django.contrib.admin", "django_prose_editor"]
         return JavaScriptCatalog.as_view(packages=packages)(request)
+
+    def index(self, request, extra_context=None):
+        """The admin's home, with the drafts awaiting this user's review."""
+        waiting = [
+            (
+                draft,
+                target,
+                reverse(
+                    f"admin:{target._meta.app_label}_{target._meta.model_name}_review",
+                    args=[target.pk],
+                    current_app=self.name,
+                ),
+            )
+            for draft, target in awaiting_review(request.user)
+        ]
+        publisher = any(
+            may_publish(request.user, model())
+            for model in self._registry
+            if hasattr(model, "draft_children")
+        )
+        context = {"awaiting_review": waiting if publisher else None}
+        return super().index(request, {**context, **(extra_context or {})})
 
     def get_urls(self):
         # Before Django's own, which redirects any staff member to any object's

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "publishing",
     "relations",
     "consulates",
+    "demo",
     "feedback",
 ]
 
@@ -303,6 +304,28 @@ SECURE_CSP = {
 # How many proxies in front of the app append to X-Forwarded-For; the client
 # address is the one the outermost of them saw. 0: use the socket's address.
 NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+
+# Email: the review loop tells publishers and authors. In development it is
+# printed to the console; otherwise it goes to the SMTP server DJANGO_EMAIL_HOST
+# names (a local mail relay by default). A message that cannot be sent is
+# logged; the workflow's Activity is the record.
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+if DEBUG and not os.environ.get("DJANGO_EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
+                "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS"),
+                "timeout": 10,
+            },
+        }
+    }
 
 # "Report a problem on this page".
 FEEDBACK_RATE_LIMITS = env_list("DJANGO_FEEDBACK_RATE_LIMITS", ["5/m", "50/h"])

@@ -6,9 +6,11 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from consulates import open_data
-from relations import views
+from consulates.sitemaps import OfficeSitemap
+from relations import sitemaps, views
 from relations.cache import public_page
-from relations.sitemaps import SITEMAPS
+
+SITEMAPS = {**sitemaps.SITEMAPS, "offices": OfficeSitemap}
 
 admin.site.site_header = _("Bilateral relations: administration")
 admin.site.site_title = _("Bilateral relations administration")

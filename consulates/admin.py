@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from relations.admin import PublishingAdmin, TranslationStatusFilter
+from publishing.admin import PublishingAdmin, TranslationStatusFilter
 
 from .models import Office
 

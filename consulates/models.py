@@ -4,13 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from relations.models import (
-    Publishable,
-    PublishableQuerySet,
-    RelationshipChild,
-    Status,
-    unique_in_each_language,
-)
+from publishing.models import Publishable, PublishableQuerySet, Status
+from relations.models import RelationshipChild, unique_in_each_language
 
 
 class PhoneField(models.CharField):

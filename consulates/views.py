@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
+from publishing.models import Status
 from relations.models import Relationship
 from relations.preview import PreviewMixin
 from relations.views import alphabetical
@@ -131,7 +132,9 @@ class OfficeDetailView(DetailView):
     context_object_name = "office"
 
     def get_queryset(self):
-        return published_offices()
+        # An archived office keeps its address, with the archived notice.
+        archived = Office.objects.filter(status=Status.ARCHIVED)
+        return (published_offices() | archived).select_related("relationship")
 
     def get_context_data(self, **kwargs):
         office = self.object

@@ -1,12 +1,42 @@
+"""What every page's publication rests on: states and schedules
+(`Publishable`), pending changes kept as data (`Draft`), what was done by whom
+(`Activity`), and the addresses pages leave behind (`Redirect`). The changes
+themselves are made through publishing.workflow."""
+
+import contextlib
+import contextvars
 import re
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .languages import LANGUAGES, describe_missing
+
+_minor_change = contextvars.ContextVar("minor_change", default=False)
+
+
+@contextlib.contextmanager
+def minor_change(active=True):
+    """Within this block, saved changes leave "Date modified" where it is."""
+    token = _minor_change.set(active)
+    try:
+        yield
+    finally:
+        _minor_change.reset(token)
+
+
+def is_minor_change():
+    return _minor_change.get()
+
 
 # Longer chains than this are refused as well as loops.
 MOST_HOPS = 10
@@ -115,3 +145,316 @@ def keep_former_addresses(obj, former_slugs, url_name, public):
             old = reverse(url_name, kwargs={"slug": old_slug})
             new = reverse(url_name, kwargs={"slug": new_slug})
         Redirect.objects.page_moved(old, new)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class NotTranslated(Exception):
+    """Publishing refused: the object is not complete in both languages."""
+
+    def __init__(self, obj, missing):
+        super().__init__(obj, missing)
+        self.obj = obj
+        self.missing = missing
+
+    def __str__(self):
+        return gettext(
+            "“%(name)s” was not published: it must be complete in English and "
+            "French first (%(missing)s)."
+        ) % {"name": self.obj.display_name(), "missing": describe_missing(self.missing)}
+
+
+# What publishing decides, never a draft: a draft changes content only.
+PUBLICATION_FIELDS = frozenset(
+    {"status", "publish_at", "unpublish_at", "first_published_at", "version"}
+    | {"successor"}
+)
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Return what visitors see at `at` (now): published and within its schedule."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=at),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at),
+            status=Status.PUBLISHED,
+        )
+
+    def visible(self, at=None):
+        """Return what has a page at its address: published and within its
+        schedule, or archived (shown with Canada.ca's archived notice)."""
+        at = at or timezone.now()
+        live = Q(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=at),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at),
+            status=Status.PUBLISHED,
+        )
+        return self.filter(live | Q(status=Status.ARCHIVED))
+
+    def due_to_appear(self, at):
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=at)
+
+    def due_to_disappear(self, at):
+        return self.filter(status=Status.PUBLISHED, unpublish_at__lte=at)
+
+
+class Publishable(models.Model):
+    """Draft, published or archived; visible to visitors only when published
+    and within its schedule, which is read at request time."""
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. Once published, visitors see it from this date and time."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish on"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. Visitors stop seeing it at this date and time."),
+    )
+    first_published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False
+    )
+    # Moves on every change, live or pending: a form carries the number it
+    # was opened on, and publishing.workflow refuses a change made from an
+    # older one (someone else's work would be lost).
+    version = models.PositiveBigIntegerField(_("version"), default=1, editable=False)
+    # Where visitors of an archived page are sent on to (Canada.ca's notice
+    # links to it), chosen when it is archived.
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("successor page"),
+    )
+
+    # The URL name of its public page, whose former addresses redirect to it.
+    detail_url_name = None
+    # The reverse relations of the parts edited with it (a page's areas of
+    # action): a draft holds them too.
+    draft_children = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        former = self.slugs(getattr(self, "_saved_content", {}).get)
+        changed = {"version"}
+        if not self._state.adding:
+            self.version += 1
+        if self.status == Status.PUBLISHED and self.first_published_at is None:
+            now = timezone.now()
+            self.first_published_at = max(now, self.publish_at or now)
+            changed.add("first_published_at")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *changed}
+        super().save(*args, **kwargs)
+        self.keep_former_slugs(former)
+
+    @staticmethod
+    def slugs(read):
+        """Return {language: slug}, each read with `read("slug_<language>")`."""
+        return {language: read(f"slug_{language}") for language in LANGUAGES}
+
+    def keep_former_slugs(self, former):
+        """Let the old address of a page visitors see redirect to it."""
+        keep_former_addresses(
+            self, former, self.detail_url_name, public=self.has_page()
+        )
+
+    def clean(self):
+        super().clean()
+        if self.publish_at and self.unpublish_at:
+            if self.unpublish_at <= self.publish_at:
+                raise ValidationError(
+                    {"unpublish_at": _("Unpublish after the publication date.")}
+                )
+
+    def is_live(self, at=None):
+        at = at or timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and (self.publish_at is None or self.publish_at <= at)
+            and (self.unpublish_at is None or self.unpublish_at > at)
+        )
+
+    def must_stay_complete(self):
+        return self.status in (Status.PUBLISHED, Status.ARCHIVED)
+
+    def is_archived(self):
+        return self.status == Status.ARCHIVED
+
+    def has_page(self, at=None):
+        """Return True if its address answers: live, or archived."""
+        return self.is_archived() or self.is_live(at)
+
+    def live_successor(self):
+        """Return the page an archived one points visitors to, if they see it."""
+        successor = self.successor
+        return successor if successor is not None and successor.is_live() else None
+
+    def publish(self):
+        """Publish now, or at `publish_at`; refuse if a language is incomplete."""
+        missing = self.missing_translations()
+        if any(missing.values()):
+            raise NotTranslated(self, missing)
+        now = timezone.now()
+        if self.unpublish_at and self.unpublish_at <= now:
+            self.unpublish_at = None
+        self.status = Status.PUBLISHED
+        self.save(update_fields=["status", "unpublish_at"])
+
+    def unpublish(self):
+        """Take it back to draft: visitors no longer see it."""
+        self.status = Status.DRAFT
+        self.save(update_fields=["status"])
+
+    def archive(self):
+        self.status = Status.ARCHIVED
+        self.save(update_fields=["status"])
+
+    def record_modified(self, when):
+        """Move "Date modified" of the pages showing this object to `when`."""
+        self.mark_pages_modified(when)
+
+    def content_restored(self, before):
+        """Called when content was written back from a revision over `before`."""
+        self.keep_former_slugs(self.slugs(lambda name: getattr(before, name)))
+
+
+class Draft(models.Model):
+    """Changes to an object that wait to be published, kept as data.
+
+    `values` holds the object's field values and, for each of its
+    `draft_children` relations, its parts' (publishing.drafts): what the form
+    showed when it was saved, publication fields aside. One draft per object,
+    shared by whoever works on it; applied on purpose (publishing.workflow),
+    never by a save of the live object.
+    """
+
+    class State(models.TextChoices):
+        EDITING = "editing", _("Being edited")
+        SUBMITTED = "submitted", _("Awaiting review")
+        RETURNED = "returned", _("Sent back")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    values = models.JSONField(encoder=DjangoJSONEncoder)
+    based_on = models.PositiveBigIntegerField(
+        _("based on version"),
+        help_text=_("The version of the object this draft was last saved on."),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State, default=State.EDITING
+    )
+    # A minor change (a typo) leaves "Date modified" when published: true only
+    # if every save of the draft was minor.
+    minor = models.BooleanField(_("minor change"), default=False)
+    publish_at = models.DateTimeField(
+        _("publish the changes on"), null=True, blank=True
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="drafts", verbose_name=_("authors")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_draft_per_object"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type} {self.object_id}"
+
+    @classmethod
+    def of(cls, obj):
+        """Return the draft of `obj`, or None."""
+        if obj.pk is None:
+            return None
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).first()
+
+    def target(self):
+        """Return the live object this draft changes, or None if it is gone."""
+        return self.content_type.model_class().objects.filter(pk=self.object_id).first()
+
+
+class ActivityQuerySet(models.QuerySet):
+    def of(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+
+
+class Activity(models.Model):
+    """One thing done to an object through publishing.workflow: by whom, when,
+    with what comment, and the object's version after it."""
+
+    class Action(models.TextChoices):
+        CHANGED = "changed", _("Changed")
+        DRAFT_SAVED = "draft_saved", _("Draft saved")
+        SUBMITTED = "submitted", _("Submitted for review")
+        SENT_BACK = "sent_back", _("Sent back")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        ARCHIVED = "archived", _("Archived")
+        DISCARDED = "discarded", _("Draft discarded")
+        RESTORED = "restored", _("Restored")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    version = models.PositiveBigIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=16, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("date"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "version"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"

@@ -34,6 +34,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -48,6 +49,8 @@ from django.utils.autoreload import file_changed
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.safestring import mark_safe
+
+from publishing.models import Publishable
 
 from .models import (
     ContentVersion,
@@ -66,24 +69,32 @@ VERSION_KEY = "content-version"
 VERSION_SECONDS = 2
 # What a release renders with: a change to any of these must not meet pages
 # rendered before it (a hashed stylesheet name, a corrected translation).
-BUILD_SOURCES = ["config", "consulates", "feedback", "relations", "templates"]
+BUILD_SOURCES = [
+    "config",
+    "consulates",
+    "feedback",
+    "publishing",
+    "relations",
+    "templates",
+]
 BUILD_FILES = ["requirements.txt", "locale/fr/LC_MESSAGES/django.mo"]
 
 
 def next_scheduled_change(now):
     """Return the next moment a schedule changes what visitors see, or None."""
-    from consulates.models import Office
-
-    from .models import Relationship
-
     moments = []
-    for model in (Relationship, Office):
+    for model in publishable_models():
         found = model.objects.filter(status=Status.PUBLISHED).aggregate(
             appear=Min("publish_at", filter=Q(publish_at__gt=now)),
             disappear=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
         )
         moments += [moment for moment in found.values() if moment]
     return min(moments, default=None)
+
+
+def publishable_models():
+    """Return every model whose objects have a publication schedule."""
+    return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
 def bump():
@@ -243,20 +254,34 @@ def page_content(relationship):
     return mark_safe(html)
 
 
-def render_page_content(relationship):
-    """Render the content of a relationship page from the database."""
-    prefetch_related_objects([relationship], *page_prefetches())
+def render_page_content(relationship, parts=None, offices=None):
+    """Render the content of a relationship page: from the database, or from
+    `parts` ({relation: [parts]}) and `offices` as a preview has them."""
+    if parts is None or offices is None:
+        prefetch_related_objects([relationship], *page_prefetches())
+    if parts is None:
+        parts = {
+            name: list(getattr(relationship, name).all())
+            for name in relationship.draft_children
+        }
+    if offices is None:
+        offices = relationship.offices.all()
     return render_to_string(
         "relations/includes/relationship_content.html",
         {
             "relationship": relationship,
-            "topics": relationship.topics.all(),
-            "agreements": [link.item for link in relationship.agreement_links.all()],
+            "topics": sorted(parts["topics"], key=lambda t: (t.sort_order, t.pk or 0)),
+            "agreements": [link.item for link in ordered(parts["agreement_links"])],
             "organizations": [
-                link.item for link in relationship.organization_links.all()
+                link.item for link in ordered(parts["organization_links"])
             ],
+            "offices": offices,
         },
     )
+
+
+def ordered(links):
+    return sorted(links, key=lambda link: (link.sort_order, link.pk or 0))
 
 
 @functools.cache

@@ -1,54 +1,32 @@
-import contextlib
-import contextvars
 import functools
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connections, models, transaction
-from django.db.models import Prefetch, Q
+from django.db import connections, models
+from django.db.models import Prefetch
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, override, pgettext
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.fields import TranslationField
 from modeltranslation.translator import translator
-from reversion.models import Revision, Version
 
-from publishing.models import keep_former_addresses
+from publishing.languages import (
+    LANGUAGES,
+    describe_missing,
+    required_message,
+)
+from publishing.models import (
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    is_minor_change,
+)
 
 from .richtext import RichTextField, has_text
-
-LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
-
-
-def language_in_sentence(language):
-    """Return the language's name as written mid-sentence ("en français")."""
-    if language == "en":
-        return pgettext("language name in a sentence", "English")
-    return pgettext("language name in a sentence", "French")
-
-
-def required_message(language):
-    if language == "en":
-        return gettext("Required in English: visitors can see this content.")
-    return gettext("Required in French: visitors can see this content.")
-
-
-_minor_change = contextvars.ContextVar("minor_change", default=False)
-
-
-@contextlib.contextmanager
-def minor_change(active=True):
-    """Within this block, saved changes leave "Date modified" where it is."""
-    token = _minor_change.set(active)
-    try:
-        yield
-    finally:
-        _minor_change.reset(token)
 
 
 def unique_in_each_language(field, name, together_with=()):
@@ -75,6 +53,7 @@ class PageContent(models.Model):
 
     untracked_fields = frozenset(
         {"id", "created_at", "updated_at", "content_modified_at", "page_version"}
+        | {"version"}
         | {"status", "publish_at", "unpublish_at", "first_published_at"}
     )
 
@@ -86,7 +65,7 @@ class PageContent(models.Model):
 
     def save(self, *args, **kwargs):
         changed = self._state.adding or self.has_content_changes()
-        if changed and not _minor_change.get():
+        if changed and not is_minor_change():
             self.mark_pages_modified(timezone.now())
         super().save(*args, **kwargs)
         self._saved_content = self._content()
@@ -208,162 +187,8 @@ class PageContent(models.Model):
 
 @receiver(post_delete)
 def mark_pages_modified_on_delete(sender, instance, **kwargs):
-    if isinstance(instance, PageContent) and not _minor_change.get():
+    if isinstance(instance, PageContent) and not is_minor_change():
         instance.mark_pages_modified(timezone.now())
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    ARCHIVED = "archived", _("Archived")
-
-
-class NotTranslated(Exception):
-    """Publishing refused: the object is not complete in both languages."""
-
-    def __init__(self, obj, missing):
-        super().__init__(obj, missing)
-        self.obj = obj
-        self.missing = missing
-
-    def __str__(self):
-        return gettext(
-            "“%(name)s” was not published: it must be complete in English and "
-            "French first (%(missing)s)."
-        ) % {"name": self.obj.display_name(), "missing": describe_missing(self.missing)}
-
-
-def describe_missing(missing):
-    """Say what is missing in each language: {language: [labels]} as a phrase."""
-    parts = []
-    for language, labels in missing.items():
-        if labels:
-            parts.append(
-                gettext("missing in %(language)s: %(fields)s")
-                % {
-                    "language": language_in_sentence(language),
-                    "fields": "; ".join(labels),
-                }
-            )
-    return "; ".join(parts)
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self, at=None):
-        """Return what visitors see at `at` (now): published and within its schedule."""
-        at = at or timezone.now()
-        return self.filter(
-            Q(publish_at__isnull=True) | Q(publish_at__lte=at),
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at),
-            status=Status.PUBLISHED,
-        )
-
-    def due_to_appear(self, at):
-        return self.filter(status=Status.PUBLISHED, publish_at__lte=at)
-
-    def due_to_disappear(self, at):
-        return self.filter(status=Status.PUBLISHED, unpublish_at__lte=at)
-
-
-class Publishable(models.Model):
-    """Draft, published or archived; visible to visitors only when published
-    and within its schedule, which is read at request time."""
-
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.DRAFT
-    )
-    publish_at = models.DateTimeField(
-        _("publish on"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "Optional. Once published, visitors see it from this date and time."
-        ),
-    )
-    unpublish_at = models.DateTimeField(
-        _("unpublish on"),
-        null=True,
-        blank=True,
-        help_text=_("Optional. Visitors stop seeing it at this date and time."),
-    )
-    first_published_at = models.DateTimeField(
-        _("first published"), null=True, blank=True, editable=False
-    )
-
-    # The URL name of its public page, whose former addresses redirect to it.
-    detail_url_name = None
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        former = self.slugs(getattr(self, "_saved_content", {}).get)
-        if self.status == Status.PUBLISHED and self.first_published_at is None:
-            now = timezone.now()
-            self.first_published_at = max(now, self.publish_at or now)
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {
-                    *kwargs["update_fields"],
-                    "first_published_at",
-                }
-        super().save(*args, **kwargs)
-        self.keep_former_slugs(former)
-
-    @staticmethod
-    def slugs(read):
-        """Return {language: slug}, each read with `read("slug_<language>")`."""
-        return {language: read(f"slug_{language}") for language in LANGUAGES}
-
-    def keep_former_slugs(self, former):
-        """Let the old address of a page visitors see redirect to it."""
-        keep_former_addresses(self, former, self.detail_url_name, public=self.is_live())
-
-    def clean(self):
-        super().clean()
-        if self.publish_at and self.unpublish_at:
-            if self.unpublish_at <= self.publish_at:
-                raise ValidationError(
-                    {"unpublish_at": _("Unpublish after the publication date.")}
-                )
-
-    def is_live(self, at=None):
-        at = at or timezone.now()
-        return (
-            self.status == Status.PUBLISHED
-            and (self.publish_at is None or self.publish_at <= at)
-            and (self.unpublish_at is None or self.unpublish_at > at)
-        )
-
-    def must_stay_complete(self):
-        return self.status == Status.PUBLISHED
-
-    def publish(self):
-        """Publish now, or at `publish_at`; refuse if a language is incomplete."""
-        missing = self.missing_translations()
-        if any(missing.values()):
-            raise NotTranslated(self, missing)
-        now = timezone.now()
-        if self.unpublish_at and self.unpublish_at <= now:
-            self.unpublish_at = None
-        self.status = Status.PUBLISHED
-        self.save(update_fields=["status", "unpublish_at"])
-
-    def unpublish(self):
-        """Take it back to draft: visitors no longer see it."""
-        self.status = Status.DRAFT
-        self.save(update_fields=["status"])
-
-    def archive(self):
-        self.status = Status.ARCHIVED
-        self.save(update_fields=["status"])
-
-    def record_modified(self, when):
-        """Move "Date modified" of the pages showing this object to `when`."""
-        self.mark_pages_modified(when)
-
-    def content_restored(self, before):
-        """Called when content was written back from a revision over `before`."""
-        self.keep_former_slugs(self.slugs(lambda name: getattr(before, name)))
 
 
 class RelationshipQuerySet(PublishableQuerySet):
@@ -379,7 +204,7 @@ class RelationshipQuerySet(PublishableQuerySet):
         sql, attnames, converters = page_row_reading(self.db, language)
         connection = connections[self.db]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [slug, Status.PUBLISHED])
+            cursor.execute(sql, [slug, Status.PUBLISHED, Status.ARCHIVED])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -389,7 +214,7 @@ class RelationshipQuerySet(PublishableQuerySet):
                 value = convert(value, column, connection)
             values.append(value)
         found = self.model.from_db(self.db, attnames, values)
-        return found if found.is_live() else None
+        return found if found.has_page() else None
 
     def for_page(self):
         """Fetch everything a relationship page shows, in a fixed number of queries."""
@@ -408,7 +233,7 @@ def page_row_reading(alias, language):
     sql = (
         f"SELECT {', '.join(quote(field.column) for field in fields)} "
         f"FROM {quote(opts.db_table)} "
-        f"WHERE {quote(f'slug_{language}')} = %s AND {quote('status')} = %s"
+        f"WHERE {quote(f'slug_{language}')} = %s AND {quote('status')} IN (%s, %s)"
     )
     converters = []
     for field in fields:
@@ -420,8 +245,9 @@ def page_row_reading(alias, language):
 
 def page_prefetches():
     """Return the lookups that fetch what a relationship page shows of its own."""
-    from consulates.models import Office
-
+    # The offices' model through the relation: relations does not import
+    # consulates, which depends on it.
+    offices = Relationship._meta.get_field("offices").related_model
     return [
         Prefetch("topics", queryset=Topic.objects.order_by("sort_order", "pk")),
         Prefetch(
@@ -432,7 +258,7 @@ def page_prefetches():
             "organization_links",
             queryset=RelationshipOrganization.objects.select_related("organization"),
         ),
-        Prefetch("offices", queryset=Office.objects.published()),
+        Prefetch("offices", queryset=offices.objects.published()),
     ]
 
 
@@ -500,6 +326,7 @@ class Relationship(Publishable, PageContent):
 
     objects = RelationshipQuerySet.as_manager()
     detail_url_name = "relations:relationship_detail"
+    draft_children = ("topics", "agreement_links", "organization_links")
 
     class Meta:
         verbose_name = _("relationship")
@@ -778,138 +605,6 @@ class RelationshipOrganization(ListedOnPage):
                 name="organization_listed_once",
             )
         ]
-
-
-class DraftChangeQuerySet(models.QuerySet):
-    def for_object(self, obj):
-        return self.for_objects([obj])
-
-    def for_objects(self, objects):
-        wanted = Q(pk__in=[])
-        for obj in objects:
-            wanted |= Q(
-                content_type=ContentType.objects.get_for_model(obj),
-                object_id=str(obj.pk),
-            )
-        return self.filter(wanted)
-
-
-class DraftChange(models.Model):
-    """Changes made to content visitors can see by someone who may not publish.
-
-    They wait here, as a django-reversion revision of the object and what it
-    follows (a page with its areas of action and lists), until a publisher
-    publishes or discards them. Visitors see the published content meanwhile.
-    """
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=191)
-    revision = models.OneToOneField(
-        Revision, on_delete=models.CASCADE, related_name="draft_change"
-    )
-
-    objects = DraftChangeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("draft change")
-        verbose_name_plural = _("draft changes")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="one_draft_change_per_object"
-            )
-        ]
-
-    def __str__(self):
-        return str(self.revision)
-
-    @classmethod
-    def snapshot(cls, obj):
-        """Return the latest revision of `obj` as plain data, to outlive a rollback."""
-        revision = Version.objects.get_for_object(obj).first().revision
-        return [
-            {
-                field: getattr(version, field)
-                for field in (
-                    "content_type_id",
-                    "object_id",
-                    "db",
-                    "format",
-                    "serialized_data",
-                    "object_repr",
-                )
-            }
-            for version in revision.version_set.all()
-        ]
-
-    @classmethod
-    @transaction.atomic
-    def keep(cls, obj, snapshot, user):
-        """Store `snapshot` as the draft change of `obj`, replacing any earlier one."""
-        revision = Revision.objects.create(
-            date_created=timezone.now(),
-            user=user,
-            comment=gettext("Draft change, waiting for a publisher."),
-        )
-        versions = Version.objects.bulk_create(
-            Version(revision=revision, **fields) for fields in snapshot
-        )
-        keep_ids_reserved(versions)
-        cls.objects.for_object(obj).delete()
-        return cls.objects.create(
-            content_type=ContentType.objects.get_for_model(obj),
-            object_id=str(obj.pk),
-            revision=revision,
-        )
-
-    def apply(self):
-        """Make the draft the object's content; its publication state stays.
-
-        Areas of action and list rows the draft removed are deleted. "Date
-        modified" becomes now if the content differs, unless the draft was
-        saved as a minor change.
-        """
-        model = self.content_type.model_class()
-        before = model.objects.get(pk=self.object_id)
-        fingerprint = before.content_fingerprint()
-        self.revision.revert(delete=True)
-        after = model.objects.get(pk=self.object_id)
-        publication = {
-            name: getattr(before, name)
-            for name in ("status", "publish_at", "unpublish_at", "first_published_at")
-        }
-        model.objects.filter(pk=before.pk).update(**publication)
-        for name, value in publication.items():
-            setattr(after, name, value)
-        after.content_restored(before)
-        minor = getattr(after, "content_modified_at", None) == getattr(
-            before, "content_modified_at", None
-        )
-        if after.content_fingerprint() != fingerprint and not minor:
-            after.record_modified(timezone.now())
-        return after
-
-
-def keep_ids_reserved(versions):
-    """Keep SQLite from giving the draft's new rows' ids to other rows.
-
-    The draft's rows were inserted in a transaction that was rolled back. A
-    PostgreSQL sequence never goes back; SQLite's counter does, so raise it.
-    """
-    for version in versions:
-        connection = connections[version.db]
-        if connection.vendor != "sqlite":
-            continue
-        table = version._model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
-                [int(version.object_id), table],
-            )
-            if cursor.rowcount == 0:
-                cursor.execute(
-                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
-                    [table, int(version.object_id)],
-                )
 
 
 class ContentVersion(models.Model):

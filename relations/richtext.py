@@ -5,6 +5,7 @@ import re
 
 import nh3
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField, create_sanitizer
@@ -105,3 +106,7 @@ class RichTextField(ProseEditorField):
         value = sanitize(super().pre_save(model_instance, add))
         setattr(model_instance, self.attname, value)
         return value
+
+    def rendered(self, value):
+        """Return `value` as HTML safe to show staff (a side-by-side view)."""
+        return mark_safe(sanitize(value))

@@ -38,8 +38,6 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from consulates.models import Office
-
 from .models import Relationship, Topic
 
 RESULTS_PER_PAGE = 10
@@ -63,6 +61,8 @@ class Result:
     snippet: str  # safe HTML: escaped text and <mark>
     # The relationship page the result is part of, if it is not that page.
     context: str = ""
+    # Archived content keeps its page, with Canada.ca's archived notice.
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,21 +78,33 @@ class Source:
     related: tuple = ()
 
     def published(self):
-        relationships = Relationship.objects.published()
+        """Return what visitors can find: published, or archived (labelled)."""
+        relationships = Relationship.objects.visible()
         if self.model is Relationship:
             return relationships
-        if self.model is Office:
-            return Office.objects.published().filter(relationship__in=relationships)
-        return self.model.objects.filter(relationship__in=relationships)
+        rows = self.model.objects.all()
+        if hasattr(rows, "visible"):
+            rows = rows.visible()
+        return rows.filter(relationship__in=relationships)
 
     def result(self, obj, snippet):
         if self.model is Relationship:
-            return Result(obj.title, obj.get_absolute_url(), snippet)
+            return Result(
+                obj.title, obj.get_absolute_url(), snippet, archived=obj.is_archived()
+            )
         page = obj.relationship
         if self.model is Topic:
             url = f"{page.get_absolute_url()}#{obj.anchor}"
-            return Result(obj.title, url, snippet, page.title)
-        return Result(obj.name, obj.get_absolute_url(), snippet, page.title)
+            return Result(
+                obj.title, url, snippet, page.title, archived=page.is_archived()
+            )
+        return Result(
+            str(obj),
+            obj.get_absolute_url(),
+            snippet,
+            page.title,
+            archived=obj.is_archived(),
+        )
 
 
 RELATIONSHIPS = Source(
@@ -109,15 +121,17 @@ TOPICS = Source(
     html_fields=frozenset({"body"}),
     related=("relationship",),
 )
-OFFICES = Source(
-    kind=2,
-    model=Office,
-    fields={"A": ("name", "city"), "B": ("services",), "C": ("address", "notes")},
-    snippet_fields=("city", "address", "services", "notes"),
-    related=("relationship",),
-)
-SOURCES = (RELATIONSHIPS, TOPICS, OFFICES)
+# Other apps add theirs (consulates: its offices) when Django starts.
+SOURCES = [RELATIONSHIPS, TOPICS]
 SOURCES_BY_KIND = {source.kind: source for source in SOURCES}
+
+
+def register(source):
+    """Let the search find `source`'s content too."""
+    if source.kind in SOURCES_BY_KIND:
+        raise ValueError(f"A search source of kind {source.kind} exists.")
+    SOURCES.append(source)
+    SOURCES_BY_KIND[source.kind] = source
 
 
 def find(query, language, page_number=None):
@@ -262,13 +276,13 @@ class FullTextSearch(Search):
 
     configurations = {"en": "english_unaccent", "fr": "french_unaccent"}
     # A summary is short: show it whole. A body is long: show the parts around
-    # the matches. An office's lines are short: fragments would drop the words
-    # after the last match.
+    # the matches. Other lines (an office's) are short: fragments would drop
+    # the words after the last match.
     headline_options = {
         RELATIONSHIPS.kind: {"highlight_all": True},
         TOPICS.kind: {"max_words": 35, "min_words": 15, "max_fragments": 2},
-        OFFICES.kind: {"max_words": 35, "min_words": 15},
     }
+    short_lines = {"max_words": 35, "min_words": 15}
 
     def __init__(self, query, language):
         super().__init__(query, language)
@@ -315,7 +329,7 @@ class FullTextSearch(Search):
             texts.append(NullIf(text, Value("")))
         # One line a field: readable() shows them separated by " · ".
         text = Func(Value("\n"), *texts, function="concat_ws", output_field=TextField())
-        options = self.headline_options[source.kind]
+        options = self.headline_options.get(source.kind, self.short_lines)
         objects = objects.annotate(
             snippet=SearchHeadline(
                 text,

@@ -6,8 +6,6 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from consulates.views import published_offices
-
 from .models import Relationship
 
 
@@ -57,18 +55,9 @@ class RelationshipSitemap(BilingualSitemap):
         return relationship.content_modified_at
 
 
-class OfficeSitemap(BilingualSitemap):
-    def items(self):
-        return published_offices()
-
-    def lastmod(self, office):
-        return office.content_modified_at
-
-
 # Classes, not instances: the view makes one per request, so nothing cached
-# on an instance outlives it.
+# on an instance outlives it. config.urls adds the offices' (consulates).
 SITEMAPS = {
     "pages": PageSitemap,
     "relationships": RelationshipSitemap,
-    "offices": OfficeSitemap,
 }

@@ -23,7 +23,7 @@ from config.outage import database_unreachable, service_unavailable
 from .cache import page_content, render_page_content
 from .forms import SearchForm
 from .models import Relationship
-from .preview import PreviewMixin
+from .preview import PreviewMixin, with_draft
 from .search import find
 
 
@@ -96,10 +96,8 @@ class RelationshipPreviewView(PreviewMixin, RelationshipDetailView):
 
     def content(self, relationship):
         # Never the cache: a preview shows drafts and draft changes.
-        return render_page_content(relationship)
-
-    def previewed_objects(self, page):
-        return [page, *page.offices.all()]
+        offices = [with_draft(office)[0] for office in relationship.offices.all()]
+        return render_page_content(relationship, self.parts, offices)
 
 
 def search(request):

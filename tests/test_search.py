@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from consulates.search import OFFICES
 from relations.search import (
-    OFFICES,
     RELATIONSHIPS,
     TOPICS,
     FullTextSearch,
@@ -148,19 +148,39 @@ def test_unpublished_content_is_never_found(client, demo):
     assert result_titles(client, "en", q="Montreal") == []
 
 
-@pytest.mark.parametrize("status", ["draft", "archived"])
 def test_offices_and_topics_of_an_unpublished_relationship_are_not_found(
-    client, make_relationship, make_topic, make_office, status
+    client, make_relationship, make_topic, make_office
 ):
-    hidden = make_relationship(code="CL", status=status, title_en="Zircon relations")
+    hidden = make_relationship(code="CL", status="draft", title_en="Zircon relations")
     make_topic(hidden, title_en="Zircon mining")
     make_office(hidden, name_en="Zircon embassy")
     assert result_titles(client, "en", q="zircon") == []
 
 
+def test_archived_content_is_found_and_labelled_archived(
+    client, make_relationship, make_topic, make_office, mexico
+):
+    archived = make_relationship(
+        code="CL", status="archived", title_en="Zircon relations"
+    )
+    make_topic(archived, title_en="Zircon mining")
+    make_office(mexico, name_en="Zircon archived office", status="archived")
+    make_office(mexico, name_en="Zircon open office")
+    found = search(client, "en", q="zircon")
+    labelled = {
+        item.find("a").get_text(): item.find(class_="label-archived") is not None
+        for item in found.select(".search-results h3")
+    }
+    assert labelled == {
+        "Zircon relations": True,
+        "Zircon mining": True,
+        "Zircon archived office": True,
+        "Zircon open office": False,
+    }
+
+
 def test_an_unpublished_or_scheduled_office_is_not_found(client, mexico, make_office):
     make_office(mexico, name_en="Zircon draft office", status="draft")
-    make_office(mexico, name_en="Zircon archived office", status="archived")
     make_office(
         mexico,
         name_en="Zircon future office",

@@ -15,10 +15,10 @@ from django.urls import include, path, reverse
 from django.utils import timezone, translation
 from django.utils.timezone import localdate
 
+from config.urls import SITEMAPS
 from consulates.models import Office
 from relations import views
 from relations.models import Relationship
-from relations.sitemaps import SITEMAPS
 from tests.support.pages import html
 
 SERVER = "http://testserver"

@@ -21,11 +21,12 @@ KIND_ORDER = {kind: position for position, kind in enumerate(Office.Kind)}
 
 
 @register.simple_tag
-def offices_sentence(relationship, run_by):
-    """Return the sentence listing the offices `run_by` one side, or ""."""
-    offices = [
-        o for o in relationship.offices.all() if o.is_live() and o.run_by == run_by
-    ]
+def offices_sentence(relationship, run_by, offices=None):
+    """Return the sentence listing the offices `run_by` one side, or "":
+    `offices`, or the relationship's."""
+    if offices is None:
+        offices = relationship.offices.all()
+    offices = [o for o in offices if o.is_live() and o.run_by == run_by]
     if not offices:
         return ""
     listed = join_groups(

@@ -16,7 +16,7 @@ from relations.models import (
     Topic,
 )
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "united-states.toml"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "united-states.toml"
 
 
 def translated(data):

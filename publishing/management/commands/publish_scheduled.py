@@ -1,17 +1,19 @@
 import reversion
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from consulates.models import Office
-from relations.models import Relationship, Status
+from publishing import workflow
+from publishing.models import Publishable, Status
 
 
 class Command(BaseCommand):
     help = (
-        "Record scheduled publications and withdrawals that have come due. "
-        "Visitors already see the right content without it (the schedule is read "
-        "at request time); run it from cron so history shows each transition."
+        "Record scheduled publications and withdrawals that have come due, and "
+        "publish the draft changes scheduled for now. Visitors see pages appear "
+        "and go without it (the schedule is read at request time); scheduled "
+        "changes to a live page need it: run it from cron every minute."
     )
 
     def add_arguments(self, parser):
@@ -23,7 +25,9 @@ class Command(BaseCommand):
         now = timezone.now()
         appeared = withdrawn = 0
         with transaction.atomic():
-            for model in (Relationship, Office):
+            for model in apps.get_models():
+                if not issubclass(model, Publishable):
+                    continue
                 for obj in model.objects.due_to_disappear(now):
                     self.record(
                         obj,
@@ -38,13 +42,14 @@ class Command(BaseCommand):
                         obj, "Published as scheduled.", dry_run, publish_at=None
                     )
                     appeared += 1
+            changed = workflow.publish_due(now)
             if dry_run:
                 transaction.set_rollback(True)
         prefix = "Dry run, nothing saved: " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}{appeared} published and {withdrawn} unpublished "
-                "as scheduled."
+                f"as scheduled; {changed} with scheduled changes published."
             )
         )
 

@@ -1,0 +1,13 @@
+"""The offices as the site search finds them (relations.search)."""
+
+from relations.search import Source
+
+from .models import Office
+
+OFFICES = Source(
+    kind=2,
+    model=Office,
+    fields={"A": ("name", "city"), "B": ("services",), "C": ("address", "notes")},
+    snippet_fields=("city", "address", "services", "notes"),
+    related=("relationship",),
+)

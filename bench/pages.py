@@ -51,13 +51,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from relations.cache import recent_content, recent_pages
 client = Client(HTTP_HOST="127.0.0.1")
 counts = {}
 for path in %r:
     cache.clear()
-    recent_content.clear()
-    recent_pages.clear()
     runs = []
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:

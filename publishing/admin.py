@@ -714,6 +714,8 @@ class PublishingAdmin(TabbedTranslationAdmin):
             button=button,
             error=error,
             draft=Draft.of(obj),
+            companions=companions,
+            successors=successors,
         )
         return TemplateResponse(
             request,

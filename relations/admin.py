@@ -16,7 +16,7 @@ from publishing.admin import (
     TranslationStatusFilter,
 )
 from publishing.languages import language_in_sentence
-from publishing.models import minor_change
+from publishing.models import Status, minor_change
 
 from .models import (
     Agreement,
@@ -119,8 +119,14 @@ class RelationshipAdmin(PublishingAdmin):
         return super().get_queryset(request).for_page()
 
     def companions(self, obj):
-        # Through the relation: relations does not import consulates.
-        return list(obj.offices.exclude(status__in=["published", "archived"]))
+        # The offices' model through the relation (relations does not import
+        # consulates); not obj.offices, which the list prefetches published.
+        offices = obj._meta.get_field("offices").related_model.objects
+        return list(
+            offices.filter(relationship=obj).exclude(
+                status__in=[Status.PUBLISHED, Status.ARCHIVED]
+            )
+        )
 
     def compared_children(self, obj, children):
         return [

@@ -1,33 +1,36 @@
-"""Whole-page caching of public pages, invalidated the moment content changes.
+"""Whole-page caching of public pages in the shared cache (Django's cache
+framework), made stale the moment content changes.
 
 A cached page is stored under the content version (models.ContentVersion), a
 number kept in the database that every save or delete of content moves, in
-the same transaction, and copies into the shared cache once committed.
-Every worker and every instance reads that copy, so an edit made anywhere
-shows on the next request everywhere, without a query for a cached page;
-pages cached under an older number are never read again and age out of the
-cache. A schedule (publish_at, unpublish_at) changes what visitors
-see without any save: the row also holds the next such moment, and the first
-request after it moves the number.
+the same transaction, and copies into the shared cache once committed. Every
+worker and every instance reads that copy, so an edit made anywhere shows on
+the next request everywhere, without a query for a cached page; pages cached
+under an older number are never read again and age out of the cache. A
+schedule (publish_at, unpublish_at, a draft's publication time) changes what
+visitors see without any save: the row also holds the next such moment, and
+the first request after it moves the number (and publishes the draft).
 
 Below the whole page, each relationship page's content (its areas of action,
-offices and lists: what takes the queries and most of the rendering) is
-cached under the page's own number, Relationship.page_version, which any
-change of what that page shows replaces. The change also renders the new
-content once committed, so the first visitor after an edit finds it ready
-and an edit elsewhere leaves it untouched. Every key holds the build (the
-code, templates, catalogues and static files), so a new release never serves
-what an older one rendered.
+offices and lists: what takes the queries and most of the rendering) is kept
+with Django's fragment cache ({% cache %} in relationship_detail.html), under
+the page's own number, Relationship.page_version, which any change of what
+that page shows replaces. The change also renders the new content once
+committed, so the first visitor after an edit finds it ready. Every key holds
+the build (the code, templates, catalogues and static files), so a new
+release never serves what an older one rendered. Nothing is cached in a
+process's memory: a page rendered for one request is shared only through the
+cache, and only once PageCacheMiddleware has judged it public.
 
-PageCacheMiddleware keeps only the responses of views wrapped in `public_page`,
-only with status 200, free of cookies and of Vary, and only for the query
-parameters the view reads: previews, the admin, errors and POST responses
-never are. Responses carry an ETag, Last-Modified
-where the page has a date, and a public Cache-Control, and a matching
-conditional GET gets 304.
+PageCacheMiddleware keeps only the responses of views wrapped in
+`public_page`, only with status 200, free of cookies and of Vary, and only for
+the query parameters the view reads: previews, the admin, errors and POST
+responses never are. Responses carry an ETag, Last-Modified where the page has
+a date, and a public Cache-Control with `stale-if-error`; a matching
+conditional GET gets 304. While the database cannot be reached, pages in the
+cache under the last version seen are still served; others get the 503 page.
 """
 
-import collections
 import datetime
 import functools
 import hashlib
@@ -37,6 +40,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Min, Q, prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -46,11 +50,16 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.safestring import mark_safe
 
-from publishing.models import Publishable
+from config.outage import database_unreachable, service_unavailable
+from publishing.models import Draft, Publishable
+from publishing.workflow import publish_due
 
 from .models import (
     ContentVersion,
@@ -67,6 +76,11 @@ ROW = 1
 # once by two processes) is read again from the database within this time.
 VERSION_KEY = "content-version"
 VERSION_SECONDS = 2
+# The last content version read, kept as long as pages are: while the database
+# cannot be reached, pages cached under it are served.
+LAST_VERSION_KEY = "content-version-last"
+# How long a cache in front of the site may serve a page while the site errs.
+STALE_IF_ERROR_SECONDS = 86400
 # What a release renders with: a change to any of these must not meet pages
 # rendered before it (a hashed stylesheet name, a corrected translation).
 BUILD_SOURCES = [
@@ -89,6 +103,9 @@ def next_scheduled_change(now):
             disappear=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
         )
         moments += [moment for moment in found.values() if moment]
+    # Draft changes a Publisher scheduled for later.
+    found = Draft.objects.aggregate(due=Min("publish_at", filter=Q(publish_at__gt=now)))
+    moments += [moment for moment in found.values() if moment]
     return min(moments, default=None)
 
 
@@ -118,6 +135,7 @@ def bump():
 def share_version(values):
     copy = (values["number"], values["next_change_at"])
     cache.set(VERSION_KEY, copy, VERSION_SECONDS)
+    cache.set(LAST_VERSION_KEY, values["number"], settings.PAGE_CACHE_SECONDS)
 
 
 def shared_version():
@@ -177,8 +195,11 @@ def read_version(share):
                     # add, not set: a copy that an edit committed meanwhile
                     # is newer than this row as read.
                     cache.add(VERSION_KEY, (number, next_change), VERSION_SECONDS)
+                    cache.set(LAST_VERSION_KEY, number, settings.PAGE_CACHE_SECONDS)
                 return number
-        # A schedule came due: an office appeared or went, on any page.
+        # A schedule came due: an office appeared or went, on any page, or
+        # draft changes are to be published now.
+        publish_due()
         bump()
         Relationship.objects.update(page_version=new_number())
         cursor.execute(sql, [ROW])
@@ -205,6 +226,13 @@ def content_changed(sender, instance, **kwargs):
         bump()
         if isinstance(instance, PageContent):
             pages_changed(instance.pages_showing())
+
+
+@receiver(post_save, sender=Draft)
+def draft_scheduled(sender, instance, **kwargs):
+    # Its time becomes the next change, if it is the nearest.
+    if instance.publish_at is not None:
+        bump()
 
 
 @receiver(m2m_changed)
@@ -234,24 +262,25 @@ def render_pages(ids):
                 page_content(relationship)
 
 
+# The name the page template gives the fragment ({% cache … relationship_content %}).
+CONTENT_FRAGMENT = "relationship_content"
+
+
+def content_key(relationship):
+    """Return what the content of a relationship page is cached under
+    ({% cache %} in relationship_detail.html), in the active language."""
+    return [
+        relationship.pk,
+        f"{build()}:{get_script_prefix()}:{relationship.page_version}",
+        translation.get_language(),
+    ]
+
+
 def page_content(relationship):
-    """Return the rendered content of a public relationship page, cached under
-    its page_version in the active language."""
-    key = ":".join(
-        [
-            "content",
-            build(),
-            get_script_prefix(),
-            str(relationship.pk),
-            str(relationship.page_version),
-            translation.get_language(),
-        ]
-    )
-    html = recent_content.get(key)
-    if html is None:
-        html = render_page_content(relationship)
-        recent_content.set(key, str(html))
-    return mark_safe(html)
+    """Render the content of a public relationship page into the fragment
+    cache, where the page's template finds it."""
+    key = make_template_fragment_key(CONTENT_FRAGMENT, content_key(relationship))
+    cache.set(key, render_page_content(relationship), settings.PAGE_CACHE_SECONDS)
 
 
 def render_page_content(relationship, parts=None, offices=None):
@@ -348,46 +377,6 @@ def public_page(view=None, *, params=()):
     return public_view
 
 
-class Recent:
-    """What this process served last, in memory, before the shared cache.
-
-    Safe where a per-process cache usually is not: keys hold a version read
-    from the database on every request (the content version, a page's
-    page_version), so an edit anywhere makes every copy here unreachable at
-    once, as in the shared cache.
-    """
-
-    def __init__(self, size):
-        self.size = size
-        self.pages = collections.OrderedDict()
-
-    def get(self, key):
-        page = self.pages.get(key)
-        if page is None:
-            page = cache.get(key)
-            if page is None:
-                return None
-        self.keep(key, page)
-        return page
-
-    def set(self, key, page):
-        cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-        self.keep(key, page)
-
-    def keep(self, key, page):
-        self.pages[key] = page
-        self.pages.move_to_end(key)
-        while len(self.pages) > self.size:
-            self.pages.popitem(last=False)
-
-    def clear(self):
-        self.pages.clear()
-
-
-recent_pages = Recent(size=200)
-recent_content = Recent(size=400)
-
-
 class PageCacheMiddleware:
     """Answer GET and HEAD from the page cache; keep the public pages it misses.
 
@@ -402,31 +391,46 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        page = None
         shared = shared_version()
-        if shared is not None:
-            page = recent_pages.get(page_key(request, shared))
-        if page is None:
-            # Missed: the page is kept under the number the database holds.
+        if shared is not None and (page := cache.get(page_key(request, shared))):
+            return answer(request, page)
+        try:
             version = current_version(share=shared is None)
-            key = page_key(request, version)
-            if version != shared:
-                page = recent_pages.get(key)
-        if page is not None:
-            response = HttpResponse(page["content"], headers=page["headers"])
-        else:
-            response = self.get_response(request)
-            if not getattr(response, "public", False):
-                return response
-            if cacheable(response):
-                page = {"content": response.content, "headers": dict(response.items())}
-                recent_pages.set(key, page)
-        return get_conditional_response(
-            request,
-            etag=response["ETag"],
-            last_modified=parse_http_date_safe(response.get("Last-Modified")),
-            response=response,
-        )
+        except (InterfaceError, OperationalError) as error:
+            if not database_unreachable(error):
+                raise
+            return self.during_outage(request, error)
+        key = page_key(request, version)
+        if version != shared and (page := cache.get(key)):
+            return answer(request, page)
+        response = self.get_response(request)
+        if not getattr(response, "public", False):
+            return response
+        if cacheable(response):
+            page = {"content": response.content, "headers": dict(response.items())}
+            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+        return conditional(request, response)
+
+    def during_outage(self, request, error):
+        """The page as last cached, if it is; else the 503 page."""
+        version = cache.get(LAST_VERSION_KEY)
+        page = version and cache.get(page_key(request, version))
+        if page:
+            return answer(request, page)
+        return service_unavailable(request, error)
+
+
+def answer(request, page):
+    return conditional(request, HttpResponse(page["content"], headers=page["headers"]))
+
+
+def conditional(request, response):
+    return get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=parse_http_date_safe(response.get("Last-Modified")),
+        response=response,
+    )
 
 
 def cacheable(response):
@@ -437,7 +441,12 @@ def cacheable(response):
 
 
 def add_validators(response, modified):
-    response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    set_response_etag(response)
     if modified is not None:
         response["Last-Modified"] = http_date(modified.timestamp())
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PUBLIC_MAX_AGE,
+        stale_if_error=STALE_IF_ERROR_SECONDS,
+    )

@@ -1,3 +1,4 @@
+import functools
 import sys
 import unicodedata
 
@@ -20,7 +21,7 @@ from django.views.generic import DetailView, ListView
 
 from config.outage import database_unreachable, service_unavailable
 
-from .cache import page_content, render_page_content
+from .cache import content_key, render_page_content
 from .forms import SearchForm
 from .models import Relationship
 from .preview import PreviewMixin, with_draft
@@ -81,11 +82,17 @@ class RelationshipDetailView(DetailView):
             date_issued=relationship.first_published_at,
             date_modified=relationship.content_modified_at,
             content=self.content(relationship),
+            content_key=self.content_key(relationship),
+            content_seconds=settings.PAGE_CACHE_SECONDS,
             **kwargs,
         )
 
     def content(self, relationship):
-        return page_content(relationship)
+        # Called by the template only if the fragment cache misses.
+        return functools.partial(render_page_content, relationship)
+
+    def content_key(self, relationship):
+        return content_key(relationship)
 
 
 class RelationshipPreviewView(PreviewMixin, RelationshipDetailView):
@@ -95,9 +102,12 @@ class RelationshipPreviewView(PreviewMixin, RelationshipDetailView):
         return Relationship.objects.for_page()
 
     def content(self, relationship):
-        # Never the cache: a preview shows drafts and draft changes.
         offices = [with_draft(office)[0] for office in relationship.offices.all()]
         return render_page_content(relationship, self.parts, offices)
+
+    def content_key(self, relationship):
+        # Never the cache: a preview shows drafts and draft changes.
+        return None
 
 
 def search(request):

@@ -138,13 +138,7 @@ def empty_cache():
     """Rate-limit counters and cached pages never leak from one test into the next."""
     from django.core.cache import cache
 
-    from relations.cache import recent_content, recent_pages
-    from relations.templatetags.gcweb import ChromeNode
-
     cache.clear()
-    ChromeNode.rendered.clear()
-    recent_pages.clear()
-    recent_content.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,12 @@ def publisher(client, django_user_model):
 
 def archive(client, obj, model="relations_relationship", successor=""):
     url = admin_url(f"{model}_archive", "en", obj.pk)
-    data = {**form_data(client.get(url), "confirm-form"), "successor": successor}
+    page = client.get(url)
+    choices = [option["value"] for option in html(page).select("#id_successor option")]
+    assert choices[0] == ""
+    if successor:
+        assert successor in choices
+    data = {**form_data(page, "confirm-form"), "successor": successor}
     return client.post(url, data)
 
 
@@ -93,6 +98,10 @@ def test_an_editor_cannot_archive(client, demo, django_user_model):
 
 def test_a_successor_must_be_a_page_visitors_see(publisher, demo, make_relationship):
     hidden = make_relationship(code="MX", status="draft")
-    response = archive(publisher, demo, successor=str(hidden.pk))
+    url = admin_url("relations_relationship_archive", "en", demo.pk)
+    offered = html(publisher.get(url)).select("#id_successor option")
+    assert str(hidden.pk) not in [option["value"] for option in offered]
+    data = {**form_data(publisher.get(url), "confirm-form"), "successor": hidden.pk}
+    response = publisher.post(url, data)
     assert response.status_code == 400
     assert Relationship.objects.get(pk=demo.pk).status == Status.PUBLISHED

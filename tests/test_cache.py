@@ -64,7 +64,7 @@ def test_a_schedule_coming_due_makes_the_page_stale_without_a_save(
 
 def test_public_pages_carry_validators_and_answer_conditional_gets(client, page):
     response = client.get(PAGE)
-    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Cache-Control"] == "public, max-age=60, stale-if-error=86400"
     assert response["ETag"].startswith('"')
     assert response["Last-Modified"]
     assert "Set-Cookie" not in response

@@ -425,3 +425,14 @@ def test_thank_you_state_is_not_shown_for_other_query_values(client, demo):
     soup = html(client.get("/en/?feedback=<script>"))
     assert not soup.select(".report-problem-thanks")
     assert "<script>" not in client.get("/en/?feedback=<script>").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/relations/united-states/", "/fr/bureaux/", "/en/search/"]
+)
+def test_the_form_names_the_page_it_is_on(client, demo, path):
+    """The form is rendered once for every page: each gets its own address."""
+    for _ in range(2):
+        page = html(client.get(path))
+        field = page.select_one('#report-problem input[name="page"]')
+        assert field["value"] == path

@@ -36,7 +36,6 @@ from hypothesis import strategies as st
 from consulates.models import Office
 from feedback.models import Problem, ProblemReport
 from feedback.scrub import scrub
-from relations.cache import recent_content, recent_pages
 from tests.support.pages import html
 
 # Hypothesis also caches what it reads of the source and of Unicode: in var/,
@@ -232,8 +231,6 @@ def site(demo, django_user_model):
 def fresh():
     """Run one example on the test's data as set up, caches empty, in English."""
     cache.clear()
-    recent_pages.clear()
-    recent_content.clear()
     translation.activate("en")
     with transaction.atomic():
         yield

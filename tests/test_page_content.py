@@ -2,10 +2,10 @@
 change of what the page shows replaces, and is rendered by the change."""
 
 import datetime
+from unittest import mock
 
 import pytest
 import reversion
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
 from reversion.models import Version
@@ -14,6 +14,7 @@ from consulates.models import Office
 from publishing.models import minor_change
 from relations import cache as page_cache
 from relations.models import Relationship
+from relations.templatetags import gcweb
 
 # A stray parameter: the whole-page cache is bypassed, the view runs.
 UNCACHED = "?uncached=1"
@@ -210,18 +211,37 @@ def test_the_build_changes_with_a_template(settings, tmp_path):
         page_cache.build.cache_clear()
 
 
-def test_a_template_reloaded_by_runserver_is_rendered_anew(client, mexico):
-    from feedback.templatetags.feedback import blank_form
-    from relations.templatetags.gcweb import ChromeNode
+def test_a_new_build_renders_the_chrome_anew(client, mexico, monkeypatch):
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
 
     client.get("/en/relations/mexico/")
-    ChromeNode.rendered.update(dict.fromkeys(ChromeNode.rendered, "older footer"))
-    assert blank_form.cache_info().currsize
-    file_changed.send(sender=None, file_path=settings.BASE_DIR / "templates" / "x")
-    assert not blank_form.cache_info().currsize
+    footer = make_template_fragment_key("chrome.footer", ["en", page_cache.build()])
+    assert cache.get(footer)
+    cache.set(footer, "older footer")
+    # A release, or a template runserver reloaded (test_the_build_changes_…).
+    monkeypatch.setattr(gcweb, "build", lambda: "next-build")
     page = client.get("/en/relations/mexico/?fresh=1").content.decode()
     assert "older footer" not in page
     assert "Terms and conditions" in page
+
+
+def test_nothing_rendered_is_kept_in_a_process(client, mexico):
+    """A fragment rendered for one request (its CSP nonce, its user) must not
+    be served to the next from a process's memory: every rendered piece a
+    page reuses is in the shared cache, which a clear empties."""
+    from django.core.cache import cache
+
+    first = client.get("/en/relations/mexico/?a=1").content.decode()
+    cache.clear()
+    with mock.patch(
+        "django.template.loader_tags.IncludeNode.render",
+        side_effect=lambda *args, **kwargs: "",
+    ):
+        again = client.get("/en/relations/mexico/?a=2").content.decode()
+    # Nothing included came from anywhere but a rendering: all is gone.
+    assert "Terms and conditions" in first
+    assert "Terms and conditions" not in again
 
 
 def test_a_failed_rendering_after_commit_leaves_the_edit_saved(

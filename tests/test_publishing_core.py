@@ -391,3 +391,45 @@ def test_a_preview_of_a_draft_writes_nothing(demo, as_user):
     ]
     assert written == []
     assert not Topic.objects.filter(title_en="Arctic").exists()
+
+
+# Offices with their page
+
+
+def test_publishing_a_page_offers_its_unpublished_offices(
+    make_relationship, make_office, as_user
+):
+    page = make_relationship(code="MX", status="draft")
+    ready = make_office(page, status="draft", name_en="Embassy in Mexico City")
+    other = make_office(
+        make_relationship(code="PE", status="draft"), status="draft", name_en="Lima"
+    )
+    paula = as_user("paula")
+    url = view_url("publish", page.pk)
+    confirm = paula.get(url)
+    offered = [box["value"] for box in html(confirm).select("[name=companions]")]
+    assert offered == [str(ready.pk)]
+    # An office of another page is not published, whatever the form says.
+    body = {
+        **form_data(confirm, "confirm-form"),
+        "companions": [str(ready.pk), str(other.pk)],
+    }
+    assert paula.post(url, body).status_code == 302
+    ready.refresh_from_db()
+    other.refresh_from_db()
+    assert (ready.status, other.status) == (Status.PUBLISHED, Status.DRAFT)
+
+
+def test_an_office_that_cannot_be_published_stops_the_whole_step(
+    make_relationship, make_office, as_user
+):
+    page = make_relationship(code="MX", status="draft")
+    incomplete = make_office(page, status="draft", name_fr="")
+    paula = as_user("paula")
+    url = view_url("publish", page.pk)
+    body = {**form_data(paula.get(url), "confirm-form"), "companions": [incomplete.pk]}
+    response = paula.post(url, body)
+    assert response.status_code == 400
+    assert "French" in errors(response)
+    page.refresh_from_db()
+    assert page.status == Status.DRAFT

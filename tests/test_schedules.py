@@ -47,3 +47,28 @@ def test_every_list_honours_schedules_at_request_time(
     assert shown in client.get(url).content.decode()
     time_machine.move_to(scheduled + datetime.timedelta(hours=2, seconds=1))
     assert shown not in client.get(url).content.decode()
+
+
+def test_changes_scheduled_by_a_publisher_show_at_their_time(
+    client, demo, django_user_model, time_machine
+):
+    """A cached page does not outlive a scheduled change to it: the first
+    request after its time publishes it, no cron job needed."""
+    from django.contrib.auth.models import Group
+
+    from publishing import drafts, workflow
+
+    publisher = django_user_model.objects.create_user("paula", is_staff=True)
+    publisher.groups.set(Group.objects.filter(name="Publisher"))
+    time_machine.move_to(timezone.now())
+    page = "/en/relations/united-states/"
+    assert "Partners from next week." not in client.get(page).content.decode()
+    values = drafts.current(demo)
+    values["fields"]["title_en"] = "Partners from next week."
+    workflow.save_draft(demo, publisher, values, demo.version)
+    demo.refresh_from_db()
+    when = timezone.now() + datetime.timedelta(days=7)
+    workflow.publish(demo, publisher, demo.version, at=when)
+    assert "Partners from next week." not in client.get(page).content.decode()
+    time_machine.move_to(when + datetime.timedelta(seconds=1))
+    assert "Partners from next week." in client.get(page).content.decode()

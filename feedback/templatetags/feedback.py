@@ -1,12 +1,14 @@
-import functools
-
 from django import template
-from django.dispatch import receiver
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.autoreload import file_changed
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from feedback.views import SENT, section_context
+from relations.cache import build
 
 register = template.Library()
 
@@ -23,14 +25,23 @@ def report_problem(context):
     return render_to_string("feedback/report_problem.html", section)
 
 
-@functools.lru_cache(maxsize=1024)
+# Where the page's address goes in the form as rendered for every page.
+PAGE_MARK = "/report-a-problem-on-this-page/"
+
+
 def blank_form(language, path):
-    """Return the form as every visitor first sees it on this page: it holds
-    nothing but the page's address and the code's own text."""
-    return render_to_string("feedback/report_problem.html", section_context(path))
+    """Return the form as every visitor first sees it on this page.
 
-
-@receiver(file_changed)
-def forget_blank_forms(sender, file_path, **kwargs):
-    # runserver reloads a changed template without a restart.
-    blank_form.cache_clear()
+    It holds nothing but the page's address and the code's own text: it is
+    rendered once per language and build into the shared cache, with a mark
+    where the address goes, and the address put in its place.
+    """
+    key = make_template_fragment_key("report_problem", [language, build()])
+    html = cache.get(key)
+    if html is None:
+        with translation.override(language):
+            html = render_to_string(
+                "feedback/report_problem.html", section_context(PAGE_MARK)
+            )
+        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+    return mark_safe(html.replace(f'value="{PAGE_MARK}"', f'value="{escape(path)}"'))

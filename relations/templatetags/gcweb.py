@@ -3,12 +3,14 @@
 import datetime
 
 from django import template
-from django.dispatch import receiver
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import translate_url
 from django.utils import timezone, translation
-from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 
+from relations.cache import build
 from relations.richtext import label_other_language_links, sanitize
 
 register = template.Library()
@@ -55,28 +57,25 @@ def iso_date(value):
 
 
 class ChromeNode(template.Node):
-    """Render its contents once per process and language: they hold code and
-    translations only (Canada.ca's header and footer), which a release alone
-    changes, and a release starts new processes."""
-
-    rendered = {}
+    """Canada.ca's header and footer, which hold code and translations only
+    (a release alone changes them): rendered once per language and build
+    into the shared cache, as Django's {% cache %} would, and read from there.
+    Never kept in a process's memory, where it could keep a value of the
+    request that rendered it."""
 
     def __init__(self, name, nodelist):
         self.name = name
         self.nodelist = nodelist
 
     def render(self, context):
-        key = (self.name, translation.get_language())
-        html = self.rendered.get(key)
+        key = make_template_fragment_key(
+            f"chrome.{self.name}", [translation.get_language(), build()]
+        )
+        html = cache.get(key)
         if html is None:
-            html = self.rendered[key] = self.nodelist.render(context)
+            html = self.nodelist.render(context)
+            cache.set(key, html, settings.PAGE_CACHE_SECONDS)
         return html
-
-
-@receiver(file_changed)
-def forget_chrome(sender, file_path, **kwargs):
-    # runserver reloads a changed template without a restart.
-    ChromeNode.rendered.clear()
 
 
 @register.tag

@@ -612,10 +612,12 @@ class PublishingAdmin(TabbedTranslationAdmin):
             )
             return HttpResponseRedirect(self.url(obj, "change"))
         error = None
+        comment_error = False
+        comment = request.POST.get("comment", "")[:2000]
         if request.method == "POST":
             version = parse_version(request.POST.get("version"))
-            comment = request.POST.get("comment", "")[:2000]
             link = request.build_absolute_uri(self.url(obj, "review"))
+            comment_error = "_send_back" in request.POST and not comment.strip()
             try:
                 if "_send_back" in request.POST:
                     workflow.send_back(obj, request.user, version, comment, link)
@@ -662,6 +664,9 @@ class PublishingAdmin(TabbedTranslationAdmin):
             gettext("Review changes"),
             draft=draft,
             error=error,
+            comment_error=comment_error,
+            comment=comment if error else "",
+            publish_at=request.POST.get("publish_at", "")[:40] if error else "",
             changes=diffs.sections(obj, drafts.current(obj), draft.values),
             languages=languages,
             missing=built.missing_translations(),
@@ -692,6 +697,7 @@ class PublishingAdmin(TabbedTranslationAdmin):
         done,
         companions=(),
         successors=None,
+        in_history=False,
     ):
         """A confirmation page whose POST does `act(obj, user, version)`."""
         obj = self.live_object(request, object_id)
@@ -716,6 +722,7 @@ class PublishingAdmin(TabbedTranslationAdmin):
             draft=Draft.of(obj),
             companions=companions,
             successors=successors,
+            in_history=in_history,
         )
         return TemplateResponse(
             request,
@@ -950,6 +957,7 @@ class PublishingAdmin(TabbedTranslationAdmin):
                 obj, user, version.pk, current
             ),
             done=done,
+            in_history=True,
         )
 
 

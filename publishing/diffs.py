@@ -12,12 +12,23 @@ from django.utils.translation import gettext
 from modeltranslation.translator import translator
 
 from . import drafts
+from .languages import language_in_sentence
 
 BLANK = (None, "")
 
 
 def language_name(language):
     return gettext("English") if language == "en" else gettext("French")
+
+
+def field_label(field):
+    """Return the field's label, with its language as said mid-sentence:
+    "summary (English)", « résumé (anglais) »."""
+    base = getattr(field, "translated_field", None)
+    if base is not None:
+        language = language_in_sentence(field.language)
+        return f"{base.verbose_name} ({language})"
+    return str(field.verbose_name)
 
 
 def word_diff(old, new):
@@ -55,13 +66,6 @@ def as_python(field, value):
         return field.to_python(value)
     except ValidationError:
         return value
-
-
-def field_label(field):
-    base = getattr(field, "translated_field", None)
-    if base is not None:
-        return f"{base.verbose_name} ({language_name(field.language)})"
-    return str(field.verbose_name)
 
 
 def field_changes(model, old, new, parent_field=None):

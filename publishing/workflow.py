@@ -151,7 +151,7 @@ def save(obj, user, values, version, minor=False):
         return keep(live, user, values, minor)
     draft = Draft.of(live)
     live = write(live, values, minor)
-    keep_revision(live, user, gettext("Changed."))
+    keep_revision(live, user, gettext_noop("Changed."))
     if draft is not None:
         # The form showed the draft: what it saved includes it.
         draft.delete()
@@ -266,7 +266,7 @@ def publish(obj, user, version=None, at=None, comment="", link=""):
     live.status = Status.PUBLISHED
     live.full_clean()
     live.save(update_fields=["status", "publish_at", "unpublish_at"])
-    keep_revision(live, user, gettext("Published."))
+    keep_revision(live, user, gettext_noop("Published."))
     if draft is not None:
         told = authors(draft, user)
         draft.delete()
@@ -290,7 +290,7 @@ def unpublish(obj, user, version=None):
     live = claim(obj, version)
     live.status = Status.DRAFT
     live.save(update_fields=["status"])
-    keep_revision(live, user, gettext("Unpublished."))
+    keep_revision(live, user, gettext_noop("Unpublished."))
     record(live, Action.UNPUBLISHED, user)
     return live
 
@@ -315,7 +315,7 @@ def archive(obj, user, version=None, successor=None):
     live.status = Status.ARCHIVED
     live.successor = successor
     live.save(update_fields=["status", "successor"])
-    keep_revision(live, user, gettext("Archived."))
+    keep_revision(live, user, gettext_noop("Archived."))
     record(live, Action.ARCHIVED, user)
     return live
 
@@ -348,7 +348,7 @@ def restore(obj, user, version_id, version):
         if (draft := Draft.of(live)) is not None:
             draft.delete()
         live = write(live, old, minor=False)
-        keep_revision(live, user, gettext("Restored."))
+        keep_revision(live, user, gettext_noop("Restored."))
     record(live, Action.RESTORED, user)
     return live
 
@@ -385,9 +385,9 @@ def publish_due(now=None):
             continue
         live = claim(live, None)
         live = write(live, draft.values, draft.minor)
-        keep_revision(live, None, gettext("Published as scheduled."))
+        keep_revision(live, None, gettext_noop("Published as scheduled."))
         draft.delete()
-        record(live, Action.PUBLISHED, None, gettext("Published as scheduled."))
+        record(live, Action.PUBLISHED, None)
         done += 1
     return done
 

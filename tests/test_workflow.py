@@ -91,7 +91,7 @@ def test_publishing_from_the_admin_refuses_and_lists_what_is_missing(
     response = publish_action(superuser_client, "relations_relationship", page.pk, "fr")
     message = " ".join(messages_of(response))
     assert "n’a pas été publié" in message
-    assert "manque en français : titre" in message
+    assert "manque en français\u00a0: titre" in message
     assert "corps" in message
     page.refresh_from_db()
     assert page.status == Status.DRAFT

@@ -5,6 +5,7 @@ import reversion
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from consulates.models import Office
 from relations.models import (
@@ -63,7 +64,7 @@ class Command(BaseCommand):
     def handle(self, *args, reset=False, dry_run=False, **options):
         data = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
         with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment("Demo content loaded (load_demo).")
+            reversion.set_comment(gettext_noop("Demo content loaded (load_demo)."))
             report = self.load(data, reset=reset)
             if dry_run:
                 transaction.set_rollback(True)

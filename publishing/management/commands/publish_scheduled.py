@@ -3,6 +3,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from publishing import workflow
 from publishing.models import Publishable, Status
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 for obj in model.objects.due_to_disappear(now):
                     self.record(
                         obj,
-                        "Unpublished as scheduled.",
+                        gettext_noop("Unpublished as scheduled."),
                         dry_run,
                         status=Status.DRAFT,
                         unpublish_at=None,
@@ -39,7 +40,10 @@ class Command(BaseCommand):
                     withdrawn += 1
                 for obj in model.objects.due_to_appear(now):
                     self.record(
-                        obj, "Published as scheduled.", dry_run, publish_at=None
+                        obj,
+                        gettext_noop("Published as scheduled."),
+                        dry_run,
+                        publish_at=None,
                     )
                     appeared += 1
             changed = workflow.publish_due(now)

@@ -16,10 +16,18 @@ PASSWORD = "Correct-Horse-Battery-42"
 
 SETUP = f"""
 from django.contrib.auth.models import User
+from publishing import drafts, workflow
 from relations.models import Relationship
 
-User.objects.create_superuser("ada", password="{PASSWORD}")
-print(Relationship.objects.get(country_code="US").pk)
+ada = User.objects.create_superuser("ada", password="{PASSWORD}")
+page = Relationship.objects.get(country_code="US")
+# Draft changes submitted for review, with a comment: the review loop's pages.
+values = drafts.current(page)
+values["fields"]["summary_en"] = "Partners in trade, security and climate."
+workflow.save_draft(page, ada, values, page.version)
+page.refresh_from_db()
+workflow.submit(page, ada, page.version, "Please check the new summary.")
+print(page.pk)
 """
 
 WORDS = {
@@ -68,8 +76,16 @@ PUBLIC = {
 REPORT_STATES = ["report-open", "report-errors", "report-thanks"]
 ADMIN = {
     "admin-login": "/{language}/admin/login/",
+    "admin-home": "/{language}/admin/",
     "admin-changelist": "/{language}/admin/relations/relationship/",
     "admin-change": "/{language}/admin/relations/relationship/{pk}/change/",
+    "admin-review": "/{language}/admin/relations/relationship/{pk}/review/",
+    "admin-submit": "/{language}/admin/relations/relationship/{pk}/submit/",
+    "admin-archive": "/{language}/admin/relations/relationship/{pk}/archive/",
+    "admin-history": "/{language}/admin/relations/relationship/{pk}/history/",
+    "admin-compare-languages": (
+        "/{language}/admin/relations/relationship/{pk}/compare-languages/"
+    ),
 }
 LANGUAGES = ["en", "fr"]
 
@@ -396,3 +412,25 @@ def test_text_at_200_percent_is_not_clipped(site, context, screenshots, name, la
     page.screenshot(path=screenshots / f"200pct-{name}-{language}.png", full_page=True)
     assert_no_horizontal_scroll(page)
     assert page.evaluate(CLIPPED) == []
+
+
+REVIEW_PAGES = [
+    "admin-home",
+    "admin-review",
+    "admin-history",
+    "admin-compare-languages",
+]
+
+
+@pytest.mark.parametrize(("name", "language"), each(REVIEW_PAGES))
+def test_publishing_pages_reflow_at_320_pixels(
+    site, context, signed_in, screenshots, name, language
+):
+    """A publisher reviewing on a phone: wide tables scroll in their own
+    region, the page does not."""
+    page = context(
+        language, viewport={"width": 320, "height": 640}, storage_state=signed_in
+    ).new_page()
+    page.goto(site.url + ADMIN[name].format(language=language, pk=site.relationship_pk))
+    page.screenshot(path=screenshots / f"320px-{name}-{language}.png", full_page=True)
+    assert_no_horizontal_scroll(page)

@@ -8,6 +8,8 @@ The admin writes nothing itself: a change form's values become a draft's
 reversion keeps the revisions; its admin views are not used.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -30,6 +32,7 @@ from reversion.models import Version
 from . import diffs, drafts, workflow
 from .languages import LANGUAGES
 from .models import Activity, Draft, NotTranslated, Redirect, Status
+from .workflow import refusal_text
 
 
 @admin.register(Redirect)
@@ -632,8 +635,8 @@ class PublishingAdmin(TabbedTranslationAdmin):
                     raise ValidationError(
                         gettext("Enter a date and time such as 2027-01-31 09:00.")
                     )
-                workflow.publish(
-                    obj, request.user, version, at=at, comment=comment, link=link
+                self.publish_with_companions(
+                    request, obj, version, at=at, comment=comment, link=link
                 )
                 self.message_user(
                     request,
@@ -962,10 +965,15 @@ class PublishingAdmin(TabbedTranslationAdmin):
 
 
 def parse_version(value):
+    """Return the version a form was opened on; 0 (which no object has) if
+    it is missing or not a number, so the change is refused as out of date
+    (None would mean "whatever the version")."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        return None
+        return 0
+    # Beyond a database integer: no version, nor a query's argument.
+    return number if 0 < number < 2**63 else 0
 
 
 def parse_moment(value):
@@ -979,12 +987,11 @@ def parse_moment(value):
         return False
     if moment is None:
         return False
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # Near the ends of the calendar, no time zone fits.
+        moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        return False
     return moment
-
-
-def refusal_text(refusal):
-    if isinstance(refusal, ValidationError):
-        return " ".join(refusal.messages)
-    return str(refusal)

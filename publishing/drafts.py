@@ -47,6 +47,38 @@ def assign(obj, fields, parent_field=None):
             setattr(obj, field.attname, field.to_python(fields[field.attname]))
 
 
+def existing(model, rows, parent_field):
+    """Return the rows whose links (an area of action's none, a listed
+    agreement's agreement) lead to objects that still exist: a part whose
+    agreement was deleted since the draft was saved is gone from the page."""
+    links = [
+        field
+        for field in content_fields(model, parent_field)
+        if field.is_relation and field.many_to_one
+    ]
+    found = {}
+    for field in links:
+        ids = {row["fields"].get(field.attname) for row in rows} - {None}
+        target = field.related_model._default_manager
+        found[field.attname] = set(
+            target.filter(pk__in=ids).values_list("pk", flat=True)
+        )
+    return [
+        row
+        for row in rows
+        if all(
+            row["fields"].get(name) is None
+            or field_value(model, name, row["fields"][name]) in ids
+            for name, ids in found.items()
+        )
+    ]
+
+
+def field_value(model, attname, value):
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    return field.to_python(value)
+
+
 def relations(obj):
     """Return [(name, child model, name of the child's link to obj)]."""
     found = []
@@ -94,7 +126,7 @@ def parts(obj, values):
             found = list(live.values())
         else:
             found = []
-            for row in rows:
+            for row in existing(model, rows, parent_field):
                 child = live.get(row["pk"]) or model()
                 assign(child, row["fields"], parent_field)
                 found.append(child)
@@ -122,6 +154,7 @@ def write(obj, values):
         rows = values["children"].get(name)
         if rows is None:
             continue
+        rows = existing(model, rows, parent_field)
         live = {child.pk: child for child in getattr(obj, name).all()}
         kept = {row["pk"] for row in rows}
         for pk, child in live.items():

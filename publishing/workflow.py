@@ -81,7 +81,12 @@ def may_publish(user, obj):
 def holds_changes(user, obj):
     """Return True if what `user` saves of `obj` waits in its draft: visitors
     see it, or soon will, and `user` may not publish."""
-    return obj.status == Status.PUBLISHED and not may_publish(user, obj)
+    return obj.status in VISIBLE and not may_publish(user, obj)
+
+
+# What visitors see at its address: published (or scheduled to be), and
+# archived (with Canada.ca's notice).
+VISIBLE = (Status.PUBLISHED, Status.ARCHIVED)
 
 
 def require(allowed):
@@ -178,6 +183,11 @@ def keep(live, user, values, minor):
         draft.minor = draft.minor and minor
         if draft.state == Draft.State.RETURNED:
             draft.state = Draft.State.EDITING
+        if draft.publish_at is not None:
+            # A Publisher scheduled what was reviewed, not this: it waits
+            # for review again.
+            draft.publish_at = None
+            draft.state = Draft.State.EDITING
     draft.values = values
     draft.based_on = live.version
     draft.save()
@@ -224,6 +234,7 @@ def send_back(obj, user, version, comment, link=""):
     live = claim(obj, version)
     draft = draft_of(live)
     draft.state = Draft.State.RETURNED
+    draft.publish_at = None
     draft.save()
     record(live, Action.SENT_BACK, user, comment)
     notify(
@@ -324,11 +335,9 @@ def archive(obj, user, version=None, successor=None):
 def discard(obj, user, version=None):
     """Delete the draft of `obj`: a Publisher's right, or its only author's."""
     require(may_change(user, obj))
-    draft = Draft.of(obj)
-    if draft is None:
-        return False
-    require(may_publish(user, obj) or set(draft.authors.all()) <= {user})
     live = claim(obj, version)
+    draft = draft_of(live)
+    require(may_publish(user, live) or set(draft.authors.all()) <= {user})
     draft.delete()
     record(live, Action.DISCARDED, user)
     return True
@@ -383,13 +392,31 @@ def publish_due(now=None):
         if live is None:
             draft.delete()
             continue
-        live = claim(live, None)
-        live = write(live, draft.values, draft.minor)
-        keep_revision(live, None, gettext_noop("Published as scheduled."))
-        draft.delete()
-        record(live, Action.PUBLISHED, None)
+        try:
+            # Each in its own savepoint: one that no longer validates (what it
+            # lists was deleted since) does not stop the others, nor the
+            # visitor's request this may run in (relations.cache).
+            with transaction.atomic():
+                live = claim(live, None)
+                live = write(live, draft.values, draft.minor)
+                keep_revision(live, None, gettext_noop("Published as scheduled."))
+                draft.delete()
+                record(live, Action.PUBLISHED, None)
+        except (ValidationError, NotTranslated) as refusal:
+            logger.warning("Scheduled changes to %s not published: %s", live, refusal)
+            Draft.objects.filter(pk=draft.pk).update(
+                publish_at=None, state=Draft.State.RETURNED
+            )
+            record(live, Action.SENT_BACK, None, refusal_text(refusal))
+            continue
         done += 1
     return done
+
+
+def refusal_text(refusal):
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return str(refusal)
 
 
 def draft_of(live):

@@ -108,7 +108,7 @@ def test_two_instances_share_pages_edits_and_rate_limits(stack):
         for url in (first, second, first, second):
             text, headers = fetch(url + PAGE)
             assert "Canada-United States relations" in text
-        assert headers["Cache-Control"] == "public, max-age=60"
+        assert headers["Cache-Control"] == "public, max-age=60, stale-if-error=86400"
 
         # A publisher edits the title through the first instance's admin.
         editor = Browser(first)

@@ -603,7 +603,8 @@ class PublishingAdmin(TabbedTranslationAdmin):
             workflow.publish(obj, request.user, version, **options)
             for companion in self.companions(obj):
                 if str(companion.pk) in chosen:
-                    workflow.publish(companion, request.user)
+                    # At the same time as the page's changes, if scheduled.
+                    workflow.publish(companion, request.user, at=options.get("at"))
 
     def review_view(self, request, object_id):
         """The draft in both languages beside what is live, and what to do with it."""

@@ -6,7 +6,7 @@ import difflib
 import html
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from modeltranslation.translator import translator
@@ -89,7 +89,11 @@ def field_changes(model, old, new, parent_field=None):
 def part_name(model, fields, parent_field):
     part = model()
     drafts.assign(part, fields, parent_field)
-    return part.display_name() if hasattr(part, "display_name") else str(part)
+    try:
+        return part.display_name() if hasattr(part, "display_name") else str(part)
+    except ObjectDoesNotExist:
+        # It names what was deleted since (an agreement a page listed).
+        return gettext("deleted since")
 
 
 def sections(obj, old, new):

@@ -16,7 +16,7 @@ from publishing.admin import (
     TranslationStatusFilter,
 )
 from publishing.languages import language_in_sentence
-from publishing.models import Status, minor_change
+from publishing.models import Draft, Status, minor_change
 
 from .models import (
     Agreement,
@@ -136,6 +136,23 @@ class RelationshipAdmin(PublishingAdmin):
         ]
 
 
+def listed_by_a_scheduled_draft(item):
+    """Return True if draft changes a Publisher scheduled list `item`."""
+    link = item.relationship_links.model
+    relation = {
+        RelationshipAgreement: "agreement_links",
+        RelationshipOrganization: "organization_links",
+    }[link]
+    attname = link._meta.get_field(link.item_field).attname
+    for values in Draft.objects.filter(publish_at__isnull=False).values_list(
+        "values", flat=True
+    ):
+        for row in values["children"].get(relation, []):
+            if row["fields"].get(attname) == item.pk:
+                return True
+    return False
+
+
 class LinkedItemAdmin(TabbedTranslationAdmin):
     list_display = ["name", "url", "page_count"]
     search_fields = ["name_en", "name_fr"]
@@ -146,10 +163,12 @@ class LinkedItemAdmin(TabbedTranslationAdmin):
         return super().get_queryset(request).annotate(pages=Count("relationships"))
 
     def has_change_permission(self, request, obj=None):
-        # What a published page lists changes only by a publisher's hand.
+        # What a page visitors see lists, or will list once changes a
+        # publisher reviewed and scheduled are published, changes only by a
+        # publisher's hand.
         if (
             obj is not None
-            and obj.must_stay_complete()
+            and (obj.must_stay_complete() or listed_by_a_scheduled_draft(obj))
             and not request.user.has_perm("relations.publish_relationship")
         ):
             return False

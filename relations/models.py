@@ -519,9 +519,12 @@ class LinkedItem(PageContent):
         return set(self.relationships.values_list("pk", flat=True))
 
     def must_stay_complete(self):
+        """True while a page visitors see lists it (published or archived)."""
         return (
             self.pk is not None
-            and self.relationships.filter(status=Status.PUBLISHED).exists()
+            and self.relationships.filter(
+                status__in=[Status.PUBLISHED, Status.ARCHIVED]
+            ).exists()
         )
 
 

@@ -156,6 +156,15 @@ else:
         }
     }
 
+# Beside the shared cache, each process keeps the public pages it served last
+# (relations.cache, decision record 0003): whole pages only, under the same
+# versioned keys, so an edit anywhere makes them unreachable at once.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
+
 # Public pages (relations.cache): how long a browser, CDN or proxy may reuse
 # one without asking (short: an edit shows there within this time), and how
 # long a rendered page stays in the cache (any edit makes it stale at once).

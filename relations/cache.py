@@ -39,7 +39,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.utils import make_template_fragment_key
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Min, Q, prefetch_related_objects
@@ -392,7 +392,7 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         shared = shared_version()
-        if shared is not None and (page := cache.get(page_key(request, shared))):
+        if shared is not None and (page := cached_page(page_key(request, shared))):
             return answer(request, page)
         try:
             version = current_version(share=shared is None)
@@ -401,23 +401,48 @@ class PageCacheMiddleware:
                 raise
             return self.during_outage(request, error)
         key = page_key(request, version)
-        if version != shared and (page := cache.get(key)):
+        if version != shared and (page := cached_page(key)):
             return answer(request, page)
         response = self.get_response(request)
         if not getattr(response, "public", False):
             return response
         if cacheable(response):
-            page = {"content": response.content, "headers": dict(response.items())}
-            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+            keep_page(
+                key, {"content": response.content, "headers": dict(response.items())}
+            )
         return conditional(request, response)
 
     def during_outage(self, request, error):
         """The page as last cached, if it is; else the 503 page."""
         version = cache.get(LAST_VERSION_KEY)
-        page = version and cache.get(page_key(request, version))
+        page = version and cached_page(page_key(request, version))
         if page:
             return answer(request, page)
         return service_unavailable(request, error)
+
+
+def cached_page(key):
+    """Return the page kept under `key`: from this process's copy of pages
+    it served last (Django's local-memory cache), else from the shared cache.
+
+    Safe where a per-process cache usually is not: it holds whole pages that
+    the middleware judged public (no cookie, no Vary), the very bytes the
+    shared cache holds for everyone, under keys holding the content version
+    read on every request, so an edit anywhere makes every copy unreachable
+    at once, as in the shared cache. Fragments are never kept here.
+    """
+    local = caches["pages"]
+    page = local.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            local.set(key, page, settings.PAGE_CACHE_SECONDS)
+    return page
+
+
+def keep_page(key, page):
+    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+    caches["pages"].set(key, page, settings.PAGE_CACHE_SECONDS)
 
 
 def answer(request, page):

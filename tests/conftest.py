@@ -136,9 +136,10 @@ def make_organization(db):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and cached pages never leak from one test into the next."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

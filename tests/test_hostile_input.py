@@ -23,7 +23,7 @@ from urllib.parse import quote, quote_plus, unquote_to_bytes, urlencode, urlspli
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
@@ -231,6 +231,7 @@ def site(demo, django_user_model):
 def fresh():
     """Run one example on the test's data as set up, caches empty, in English."""
     cache.clear()
+    caches["pages"].clear()
     translation.activate("en")
     with transaction.atomic():
         yield

@@ -59,9 +59,9 @@ def iso_date(value):
 class ChromeNode(template.Node):
     """Canada.ca's header and footer, which hold code and translations only
     (a release alone changes them): rendered once per language and build
-    into the shared cache, as Django's {% cache %} would, and read from there.
-    Never kept in a process's memory, where it could keep a value of the
-    request that rendered it."""
+    into the shared cache, all of a page's parts under one key (one read a
+    page), and read from there. Never kept in a process's memory, where it
+    could keep a value of the request that rendered it."""
 
     def __init__(self, name, nodelist):
         self.name = name
@@ -69,12 +69,16 @@ class ChromeNode(template.Node):
 
     def render(self, context):
         key = make_template_fragment_key(
-            f"chrome.{self.name}", [translation.get_language(), build()]
+            "chrome", [translation.get_language(), build()]
         )
-        html = cache.get(key)
+        # Read once per rendering of a page, kept for its other parts.
+        parts = context.render_context.get(key)
+        if parts is None:
+            parts = context.render_context[key] = cache.get(key) or {}
+        html = parts.get(self.name)
         if html is None:
-            html = self.nodelist.render(context)
-            cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+            html = parts[self.name] = self.nodelist.render(context)
+            cache.set(key, parts, settings.PAGE_CACHE_SECONDS)
         return html
 
 

@@ -192,9 +192,11 @@ class PublishableQuerySet(models.QuerySet):
         live = Q(
             Q(publish_at__isnull=True) | Q(publish_at__lte=at),
             Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at),
-            status=Status.PUBLISHED,
         )
-        return self.filter(live | Q(status=Status.ARCHIVED))
+        return self.filter(
+            Q(status=Status.ARCHIVED) | live,
+            status__in=[Status.PUBLISHED, Status.ARCHIVED],
+        )
 
     def due_to_appear(self, at):
         return self.filter(status=Status.PUBLISHED, publish_at__lte=at)

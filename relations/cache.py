@@ -268,18 +268,23 @@ CONTENT_FRAGMENT = "relationship_content"
 
 def content_key(relationship):
     """Return what the content of a relationship page is cached under
-    ({% cache %} in relationship_detail.html), in the active language."""
-    return [
-        relationship.pk,
-        f"{build()}:{get_script_prefix()}:{relationship.page_version}",
-        translation.get_language(),
-    ]
+    ({% cache %} in relationship_detail.html), in the active language: one
+    string, the fragment's only "vary on" value."""
+    return ":".join(
+        [
+            str(relationship.pk),
+            build(),
+            get_script_prefix(),
+            str(relationship.page_version),
+            translation.get_language(),
+        ]
+    )
 
 
 def page_content(relationship):
     """Render the content of a public relationship page into the fragment
     cache, where the page's template finds it."""
-    key = make_template_fragment_key(CONTENT_FRAGMENT, content_key(relationship))
+    key = make_template_fragment_key(CONTENT_FRAGMENT, [content_key(relationship)])
     cache.set(key, render_page_content(relationship), settings.PAGE_CACHE_SECONDS)
 
 

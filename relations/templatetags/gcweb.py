@@ -68,18 +68,23 @@ class ChromeNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context):
-        key = make_template_fragment_key(
-            "chrome", [translation.get_language(), build()]
-        )
         # Read once per rendering of a page, kept for its other parts.
-        parts = context.render_context.get(key)
-        if parts is None:
-            parts = context.render_context[key] = cache.get(key) or {}
+        found = context.render_context.get(CHROME)
+        if found is None:
+            key = make_template_fragment_key(
+                "chrome", [translation.get_language(), build()]
+            )
+            found = context.render_context[CHROME] = (key, cache.get(key) or {})
+        key, parts = found
         html = parts.get(self.name)
         if html is None:
             html = parts[self.name] = self.nodelist.render(context)
             cache.set(key, parts, settings.PAGE_CACHE_SECONDS)
         return html
+
+
+# Where a page's rendering keeps the chrome's key and parts once read.
+CHROME = "gcweb.chrome"
 
 
 @register.tag

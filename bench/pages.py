@@ -18,12 +18,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.feedback import post
 from tests.support.processes import gunicorn, running_site
 
 POSTGRES_URL = os.environ.get(
@@ -42,7 +39,8 @@ PAGES = [
     ("search, cached", "/en/search/?q=trade"),
 ]
 TOPICS = 10_000
-REPORTS = 3000
+# Reports, each from its own address, posted by wrk as pages are read.
+REPORTS = Path(__file__).with_name("reports.lua")
 # For each path: the queries of its first request, every cache empty, then of
 # the next one.
 COUNT_QUERIES = """
@@ -160,10 +158,12 @@ print(json.dumps({"median": statistics.median(times), "matches":
 """
 
 
-def wrk(url, seconds, threads=2, connections=32):
+def wrk(url, seconds, threads=2, connections=32, script=None):
     """Run wrk; return requests/s, p50 and p99 (ms), requests and failures."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
     command += ["--latency", "--timeout", "5s"]
+    if script:
+        command += ["--script", str(script)]
     output = subprocess.run(
         [*command, url],
         capture_output=True,
@@ -182,22 +182,6 @@ def wrk(url, seconds, threads=2, connections=32):
         + sum(
             int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
         ),
-    }
-
-
-def post_reports(url, count, concurrency=32):
-    """Post `count` reports, each from its own address; every answer awaited."""
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = list(pool.map(lambda n: post(url, n), range(count)))
-    elapsed = time.perf_counter() - started
-    latencies = sorted(seconds for _status, seconds in results)
-    accepted = sum(1 for status, _seconds in results if status == 303)
-    return {
-        "rps": accepted / elapsed,
-        "p50": 1000 * latencies[len(latencies) // 2],
-        "p99": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
-        "accepted": accepted,
     }
 
 
@@ -298,15 +282,16 @@ def main():
             f"{rendered['queries']} | | |"
         )
 
-        # Every report awaited, so accepted and stored can be compared exactly.
+        # Every answer that wrk counted accepted (a 303) must be stored; the
+        # few in flight when it stops may be stored without being counted.
         before = site.count("feedback_problemreport")
-        posted = post_reports(site.url, REPORTS)
+        posted = wrk(site.url + "/fr/signaler-un-probleme/", seconds, script=REPORTS)
         stored = site.count("feedback_problemreport") - before
-        accepted = posted["accepted"]
-        accepted_rps = posted["rps"]
+        accepted = posted["requests"] - posted["failed"]
+        accepted_rps = posted["rps"] * accepted / max(posted["requests"], 1)
         lines.append(
             row(
-                f"report POST ({REPORTS:,}, 32 at a time)",
+                "report POST, 32 at a time",
                 posted,
                 top,
                 note=f"{accepted:,} accepted, {stored:,} stored",
@@ -339,7 +324,7 @@ def main():
         ("every edit shown on the next request", edits["shown"] == EDITS),
         ("cached p99 ≤ 2× ceiling p99", cached["p99"] <= 2 * top["p99"]),
         ("report POST ≥ 300 accepted/s", accepted_rps >= 300),
-        ("every accepted report stored", stored == accepted),
+        ("every accepted report stored", accepted <= stored <= accepted + 32),
         ("search median < 20 ms", timed["median"] < 20),
         ("search uses the index", uses_index),
     ]

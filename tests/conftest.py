@@ -3,8 +3,10 @@ import itertools
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 
 from consulates.models import Office
 from relations.models import (
@@ -15,6 +17,7 @@ from relations.models import (
     RelationshipOrganization,
     Topic,
 )
+from tests.support.people import ROLES
 
 _serial = itertools.count(1)
 
@@ -129,6 +132,36 @@ def make_organization(db):
         return make_listed(
             Organization, RelationshipOrganization, relationship, **fields
         )
+
+    return make
+
+
+@pytest.fixture
+def people(django_user_model):
+    """A staff member of each of ROLES (tests.support.people) but "anonymous",
+    each in its group and with an email address, by name."""
+    found = {}
+    for name, group in ROLES.items():
+        if name == "anonymous":
+            continue
+        user = django_user_model.objects.create_user(
+            name, f"{name}@example.gc.ca", "pw", is_staff=True
+        )
+        if group:
+            user.groups.set(Group.objects.filter(name=group))
+        found[name] = user
+    return found
+
+
+@pytest.fixture
+def as_user(people):
+    """Return a client signed in as one of `people` ("anonymous": not signed in)."""
+
+    def make(name):
+        client = Client()
+        if name != "anonymous":
+            client.force_login(people[name])
+        return client
 
     return make
 

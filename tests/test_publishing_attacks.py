@@ -11,7 +11,6 @@ they run in CI (make test-slow, and the PostgreSQL run).
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
@@ -22,22 +21,11 @@ from publishing import drafts, workflow
 from publishing.models import Activity, Draft
 from relations.models import Relationship, Status
 from tests.support.pages import admin_url, form_data, html
+from tests.support.people import OUTSIDERS
 
 MODELS = {"relationship": "relations_relationship", "office": "consulates_office"}
 # A field of each model that a draft changes.
 DRAFT_FIELD = {"relationship": "summary_en", "office": "notes_en"}
-ROLES = {
-    "anonymous": None,
-    "staff": None,
-    "reviewer": "Feedback reviewer",
-    "administrator": "Administrator",
-    "edith": "Editor",
-    "eric": "Editor",
-    "paula": "Publisher",
-    "peter": "Publisher",
-}
-# Staff members without any permission on the content.
-OUTSIDERS = ["staff", "reviewer", "administrator"]
 VIEWS = [
     "review",
     "submit",
@@ -56,34 +44,6 @@ HUGE = 10**30
 
 
 # Fixtures and helpers
-
-
-@pytest.fixture
-def people(django_user_model):
-    found = {}
-    for name, group in ROLES.items():
-        if name == "anonymous":
-            continue
-        user = django_user_model.objects.create_user(
-            name, f"{name}@example.gc.ca", "pw", is_staff=True
-        )
-        if group:
-            user.groups.set(Group.objects.filter(name=group))
-        found[name] = user
-    return found
-
-
-@pytest.fixture
-def as_user(people):
-    """Return a client signed in as one of ROLES (not signed in: "anonymous")."""
-
-    def make(name):
-        client = Client()
-        if name != "anonymous":
-            client.force_login(people[name])
-        return client
-
-    return make
 
 
 def fresh(obj):

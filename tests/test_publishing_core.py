@@ -6,9 +6,7 @@ the review loop."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,36 +16,6 @@ from relations.models import Relationship, Status, Topic
 from tests.support.pages import admin_url, form_data, html
 
 LONG_AGO = timezone.now() - datetime.timedelta(days=400)
-
-
-@pytest.fixture
-def people(django_user_model):
-    """Two Editors and two Publishers, each with an email address."""
-    found = {}
-    for name, group in [
-        ("edith", "Editor"),
-        ("eric", "Editor"),
-        ("paula", "Publisher"),
-        ("peter", "Publisher"),
-    ]:
-        user = django_user_model.objects.create_user(
-            name, f"{name}@example.gc.ca", "pw", is_staff=True
-        )
-        user.groups.set(Group.objects.filter(name=group))
-        found[name] = user
-    return found
-
-
-@pytest.fixture
-def as_user(people):
-    """Return a client signed in as one of `people`, by name."""
-
-    def make(name):
-        client = Client()
-        client.force_login(people[name])
-        return client
-
-    return make
 
 
 def change_url(pk, model="relations_relationship", language="en"):

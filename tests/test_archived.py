@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from relations.models import Relationship, Status
 from tests.support.pages import admin_url, form_data, html
@@ -105,3 +106,32 @@ def test_a_successor_must_be_a_page_visitors_see(publisher, demo, make_relations
     response = publisher.post(url, data)
     assert response.status_code == 400
     assert Relationship.objects.get(pk=demo.pk).status == Status.PUBLISHED
+
+
+def test_a_publisher_editing_an_archived_page_is_told_visitors_see_it(
+    publisher, demo
+):
+    """The buttons say the archived page changes, and "Save as draft" keeps
+    changes from it, as on a live page."""
+    assert archive(publisher, demo).status_code == 302
+    url = admin_url("relations_relationship_change", "en", demo.pk)
+    page = publisher.get(url)
+    buttons = {
+        button["name"]: button["value"]
+        for button in html(page).select(".publishing-buttons input[type=submit]")
+    }
+    assert buttons["_save"] == "Save to the archived page"
+    assert buttons["_draft"] == "Save as draft"
+
+    data = {**form_data(page, "relationship_form"), "summary_en": "Kept waiting."}
+    assert publisher.post(url, {**data, "_draft": "1"}).status_code == 302
+    visitor = Client()
+    assert "Kept waiting." not in visitor.get("/en/relations/united-states/").text
+
+    page = publisher.get(url)
+    data = {**form_data(page, "relationship_form"), "summary_en": "Shown now."}
+    assert publisher.post(url, {**data, "_save": "1"}).status_code == 302
+    demo.refresh_from_db()
+    assert demo.summary_en == "Shown now."
+    assert demo.status == Status.ARCHIVED
+    assert "Shown now." in visitor.get("/en/relations/united-states/").text

@@ -108,9 +108,7 @@ def test_a_successor_must_be_a_page_visitors_see(publisher, demo, make_relations
     assert Relationship.objects.get(pk=demo.pk).status == Status.PUBLISHED
 
 
-def test_a_publisher_editing_an_archived_page_is_told_visitors_see_it(
-    publisher, demo
-):
+def test_a_publisher_editing_an_archived_page_is_told_visitors_see_it(publisher, demo):
     """The buttons say the archived page changes, and "Save as draft" keeps
     changes from it, as on a live page."""
     assert archive(publisher, demo).status_code == 302

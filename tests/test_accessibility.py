@@ -261,6 +261,7 @@ def test_a_refused_admin_form_meets_wcag_21_aa(
 
 
 SWITCH = {"en": "Language of the fields shown", "fr": "Langue des champs affichés"}
+BOLD_AND_LINK = {"en": ["Bold", "Insert link"], "fr": ["Gras", "Insérer un lien"]}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -270,7 +271,15 @@ def test_translation_widgets_are_named_and_work(site, context, signed_in, langua
     page = context(language, storage_state=signed_in).new_page()
     path = ADMIN["admin-change"].format(language=language, pk=site.relationship_pk)
     page.goto(site.url + path)
-    assert page.get_by_role("combobox", name=SWITCH[language]).count() == 1
+    switch = page.get_by_role("combobox", name=SWITCH[language])
+    assert switch.count() == 1
+    # It shows the language the tabs open on, by its name.
+    assert switch.evaluate("s => s.selectedOptions[0].lang") == language
+    assert switch.locator("option").all_inner_texts() == ["English", "Français"]
+    # The editor's toolbar speaks the admin's language.
+    toolbar = page.locator(f"#tab_id_topics-0-body_{language} .prose-menubar")
+    for name in BOLD_AND_LINK[language]:
+        assert toolbar.get_by_role("button", name=name, exact=True).count() == 1
     label = page.locator(f'label[for="id_topics-0-body_{language}"]').inner_text()
     editor = page.locator(f"#tab_id_topics-0-body_{language} [contenteditable]")
     assert page.get_by_role("textbox", name=label, exact=True).first.evaluate(

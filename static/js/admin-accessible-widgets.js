@@ -1,11 +1,13 @@
 // Names and focus for the admin widgets that third-party scripts build without
-// them (WCAG 4.1.2): modeltranslation's language tabs and switch, and the rich-text
-// editor's editing area. Those widgets, and so these fixes, need JavaScript; the
+// them (WCAG 4.1.2), in the admin's language: modeltranslation's language tabs
+// and switch, and the rich-text editor's toolbar and editing area. Those widgets, and so these fixes, need JavaScript; the
 // fields they replace are labelled in the HTML.
 (function () {
   "use strict";
 
   var script = document.currentScript;
+  var labels = document.getElementById("editor-labels");
+  var editorLabels = labels ? JSON.parse(labels.textContent) : {};
 
   function labelFromField(editor) {
     var textarea = editor.closest(".prose-editor").querySelector("textarea[id]");
@@ -21,6 +23,20 @@
     var switches = root.querySelectorAll("select.modeltranslation-switch:not([aria-label])");
     switches.forEach(function (select) {
       select.setAttribute("aria-label", script.dataset.languageSwitchLabel);
+      // Its options say the languages' codes ("en"), and it shows the first
+      // while the tabs open on the page's language: name them, and show that.
+      var names = JSON.parse(script.dataset.languageNames || "{}");
+      var lang = document.documentElement.lang.toLowerCase();
+      Array.prototype.forEach.call(select.options, function (option) {
+        var code = option.textContent.trim().toLowerCase();
+        if (names[code]) {
+          option.lang = code;
+          option.textContent = names[code];
+        }
+        if (code === lang) {
+          select.value = option.value;
+        }
+      });
     });
     // jQuery UI puts a link inside each tab (li role="tab"): a focusable control
     // inside another, which assistive technologies may not announce or may focus
@@ -46,6 +62,20 @@
       note.className = "visually-hidden";
       note.textContent = " " + script.dataset.tabErrorLabel;
       tab.querySelector(".ui-tabs-anchor").appendChild(note);
+    });
+    // The editor's toolbar, named in English whatever the admin's language.
+    root.querySelectorAll(".prose-menubar [title]").forEach(function (button) {
+      var name = editorLabels[button.title.trim().toLowerCase()];
+      if (name && button.title !== name) {
+        button.title = name;
+        button.setAttribute("aria-label", name);
+      }
+    });
+    root.querySelectorAll(".prose-menubar__option > *").forEach(function (option) {
+      var name = editorLabels[option.textContent.trim().toLowerCase()];
+      if (name && option.textContent !== name) {
+        option.textContent = name;
+      }
     });
     // Tiptap's editing area (role="textbox") is named by the field's label.
     var editors = root.querySelectorAll(".prose-editor [contenteditable]:not([aria-labelledby])");
@@ -94,6 +124,11 @@
     if (outsideEditors) {
       fix(document);
     }
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    // The toolbar's block-type button is renamed as the cursor moves.
+    attributeFilter: ["title"],
+  });
   fix(document);
 })();

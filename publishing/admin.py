@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from . import diffs, drafts, workflow
+from . import currency, diffs, drafts, workflow
 from .languages import LANGUAGES
 from .models import Activity, Draft, NotTranslated, Redirect, Status
 from .views import WorkflowViews
@@ -146,21 +146,39 @@ class TranslationStatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("complete", _("Complete in both languages")),
+            ("complete", _("Complete and current in both languages")),
             ("en", _("Missing English")),
             ("fr", _("Missing French")),
+            ("outdated_en", _("English out of date")),
+            ("outdated_fr", _("French out of date")),
         ]
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value not in {"complete", "en", "fr"}:
+        if value not in {"complete", "en", "fr", "outdated_en", "outdated_fr"}:
             return queryset
         ids = []
         for obj in queryset:
             missing = obj.missing_translations()
-            if value == "complete" and not any(missing.values()) or missing.get(value):
+            outdated = out_of_date_counts(obj)
+            if value == "complete":
+                keep = not any(missing.values()) and not any(outdated.values())
+            elif value.startswith("outdated_"):
+                keep = outdated[value.removeprefix("outdated_")] > 0
+            else:
+                keep = bool(missing.get(value))
+            if keep:
                 ids.append(obj.pk)
         return queryset.filter(pk__in=ids)
+
+
+def out_of_date_counts(obj):
+    """Return {language: how many texts of `obj` and what its page shows are
+    out of date}."""
+    counts = dict.fromkeys(LANGUAGES, 0)
+    for _each, _field, language, _row in currency.out_of_date(obj.shown_objects()):
+        counts[language] += 1
+    return counts
 
 
 def error_summary(form, inline_admin_formsets):
@@ -274,6 +292,7 @@ class PublishingAdmin(WorkflowViews, TabbedTranslationAdmin):
     @admin.display(description=_("translation"))
     def translation_status(self, obj):
         missing = obj.missing_translations()
+        outdated = out_of_date_counts(obj)
         parts = []
         for language in LANGUAGES:
             count = len(missing[language])
@@ -287,7 +306,12 @@ class PublishingAdmin(WorkflowViews, TabbedTranslationAdmin):
                     )
                     % {"code": code, "count": count}
                 )
-            else:
+            if outdated[language]:
+                parts.append(
+                    gettext("%(code)s: %(count)d out of date")
+                    % {"code": code, "count": outdated[language]}
+                )
+            if not count and not outdated[language]:
                 parts.append(f"{code} ✓")
         return " ".join(parts)
 
@@ -497,6 +521,7 @@ class PublishingAdmin(WorkflowViews, TabbedTranslationAdmin):
                     or set(draft.authors.all()) <= {request.user}
                 ),
                 activities=Activity.objects.of(obj).select_related("user")[:5],
+                out_of_date=self.out_of_date(request, obj),
             )
         return super().change_view(request, object_id, form_url, context)
 

@@ -38,6 +38,26 @@ def is_minor_change():
     return _minor_change.get()
 
 
+_dates_held = contextvars.ContextVar("dates_held", default=False)
+
+
+@contextlib.contextmanager
+def dates_held():
+    """Within this block, saves leave "Date modified" to the caller
+    (publishing.workflow moves it once for a whole change, if visitors see
+    a difference); unlike minor_change, the changes are not minor."""
+    token = _dates_held.set(True)
+    try:
+        yield
+    finally:
+        _dates_held.reset(token)
+
+
+def moves_date_modified():
+    """Whether a change saved now moves "Date modified" where it shows."""
+    return not (_minor_change.get() or _dates_held.get())
+
+
 # Longer chains than this are refused as well as loops.
 MOST_HOPS = 10
 # Paths as Django reads them (decoded, without the query string), so that each
@@ -268,6 +288,11 @@ class Publishable(models.Model):
         super().save(*args, **kwargs)
         self.keep_former_slugs(former)
 
+    def shown_objects(self):
+        """Return this and every object whose text its page shows (their
+        translations are checked with it)."""
+        return [self]
+
     @staticmethod
     def slugs(read):
         """Return {language: slug}, each read with `read("slug_<language>")`."""
@@ -460,3 +485,47 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class TranslationSource(models.Model):
+    """What one language's text of a translated field was written or
+    confirmed against: the other language's text at that moment.
+
+    The text is out of date once the other language's text is no longer this
+    one (publishing.currency). No row: the text has been current since both
+    languages were first written.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(_("field"), max_length=100)
+    language = models.CharField(_("language"), max_length=8)
+    source_text = models.TextField(_("text it translates"), blank=True)
+    # When the other language's text moved away from source_text; None while
+    # it has not.
+    outdated_at = models.DateTimeField(_("out of date since"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed still accurate by"),
+    )
+    confirmed_at = models.DateTimeField(
+        _("confirmed still accurate on"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("translation source")
+        verbose_name_plural = _("translation sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"],
+                name="one_source_per_field_and_language",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type} {self.object_id} {self.field}_{self.language}"

@@ -6,8 +6,11 @@ user's permission itself; these views only ask and show.
 """
 
 import datetime
+import hashlib
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -18,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from . import diffs, drafts, workflow
+from . import currency, diffs, drafts, workflow
 from .models import Activity, Draft, NotTranslated
 from .workflow import refusal_text
 
@@ -51,6 +54,11 @@ class WorkflowViews:
             route("<path:object_id>/publish/", self.publish_view, "publish"),
             route("<path:object_id>/unpublish/", self.unpublish_view, "unpublish"),
             route("<path:object_id>/archive/", self.archive_view, "archive"),
+            route(
+                "<path:object_id>/still-accurate/",
+                self.still_accurate_view,
+                "still_accurate",
+            ),
             route(
                 "<path:object_id>/history/compare/",
                 self.compare_revisions_view,
@@ -377,6 +385,130 @@ class WorkflowViews:
             status=400 if error else 200,
         )
 
+    # Translations out of date (publishing.currency)
+
+    def shown_objects(self, obj):
+        """Return `obj` and what its page shows, as its form shows them: with
+        its draft's values, if it has a draft (parts the draft adds have no
+        translation history yet; those it removes are left out)."""
+        shown = obj.shown_objects()
+        draft = Draft.of(obj)
+        if draft is None:
+            return shown
+        built, children = drafts.build(type(obj).objects.get(pk=obj.pk), draft.values)
+        drafted = {type(obj): [built]}
+        for parts in children.values():
+            for part in parts:
+                drafted.setdefault(type(part), []).append(part)
+        return [
+            *(part for parts in drafted.values() for part in parts),
+            *(each for each in shown if type(each) not in drafted),
+        ]
+
+    def out_of_date(self, request, obj):
+        """Return what the form lists as out of date: one dict per text."""
+        draft = Draft.of(obj)
+        return [
+            self.describe_out_of_date(each, field, language, row)
+            for each, field, language, row in currency.out_of_date(
+                self.shown_objects(obj), minor=draft is not None and draft.minor
+            )
+        ]
+
+    def describe_out_of_date(self, each, field, language, row):
+        twin = currency.other(language)
+        source = currency.text(getattr(each, f"{field}_{twin}"))
+        model_field = type(each)._meta.get_field(f"{field}_{language}")
+        return {
+            "kind": each._meta.verbose_name,
+            "name": each.display_name(),
+            "field": diffs.field_label(model_field),
+            "since": row.outdated_at if row else None,
+            "diff": diffs.word_diff(
+                diffs.readable(row.source_text if row else source),
+                diffs.readable(source),
+            ),
+            "translation": diffs.readable(getattr(each, f"{field}_{language}")),
+            "language": language,
+            "source_language": twin,
+            "query": urlencode(
+                {
+                    "content_type": ContentType.objects.get_for_model(each).pk,
+                    "object_id": each.pk,
+                    "field": field,
+                    "language": language,
+                }
+            ),
+            "seen": seen_digest(source),
+        }
+
+    def still_accurate_view(self, request, object_id):
+        """A Publisher's "Still accurate" on one out-of-date text of the page
+        or of what it shows: a confirmation page with the change of the text
+        it translates, whose POST records it (as it is saved)."""
+        obj = self.live_object(request, object_id)
+        asked = request.POST if request.method == "POST" else request.GET
+        wanted = (asked.get("content_type", ""), asked.get("object_id", ""))
+        target = next(
+            (
+                each
+                for each in obj.shown_objects()
+                if (str(ContentType.objects.get_for_model(each).pk), str(each.pk))
+                == wanted
+            ),
+            None,
+        )
+        field = asked.get("field", "")[:100]
+        language = asked.get("language", "")[:8]
+        if (
+            target is None
+            or field not in currency.translated_fields(type(target))
+            or language not in currency.LANGUAGES
+        ):
+            raise Http404
+        if not self.has_publish_permission(request, obj):
+            raise PermissionDenied
+        status, row = currency.status(target, field, language)
+        described = self.describe_out_of_date(target, field, language, row)
+        error = None
+        if request.method == "POST":
+            try:
+                if asked.get("seen") != described["seen"]:
+                    raise ValidationError(
+                        gettext(
+                            "The text it translates changed since this page was "
+                            "opened: read it again before confirming."
+                        )
+                    )
+                workflow.confirm_translation(obj, target, field, language, request.user)
+            except workflow.NotAllowed:
+                raise PermissionDenied from None
+            except ValidationError as refusal:
+                error = refusal_text(refusal)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Marked as still accurate: %(field)s of “%(name)s”.")
+                    % {"field": described["field"], "name": described["name"]},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self.url(obj, "change"))
+        context = self.context(
+            request,
+            obj,
+            gettext("Still accurate?"),
+            text=described,
+            current=status == currency.CURRENT,
+            error=error,
+            hidden={**dict(parse_qsl(described["query"])), "seen": described["seen"]},
+        )
+        return TemplateResponse(
+            request,
+            "admin/publishing/still_accurate.html",
+            context,
+            status=400 if error else 200,
+        )
+
     # History: the revisions django-reversion keeps, read here
 
     def history_view(self, request, object_id, extra_context=None):
@@ -482,6 +614,12 @@ class WorkflowViews:
             done=done,
             in_history=True,
         )
+
+
+def seen_digest(text):
+    """Return what a form keeps of the source text it showed, to tell if it
+    changed before the answer came."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def parse_version(value):

@@ -27,8 +27,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from reversion.models import Version
 
-from . import drafts
-from .models import Activity, Draft, NotTranslated, Status, minor_change
+from . import currency, drafts
+from .languages import LANGUAGES
+from .models import (
+    Activity,
+    Draft,
+    NotTranslated,
+    Status,
+    dates_held,
+    minor_change,
+)
 
 Action = Activity.Action
 logger = logging.getLogger(__name__)
@@ -126,7 +134,7 @@ def write(obj, values, minor):
     what visitors see changed and the change is not minor. Return `obj` as
     the database now has it."""
     before = obj.content_fingerprint()
-    with minor_change(True):
+    with minor_change(minor), dates_held():
         drafts.write(obj, values)
     obj = type(obj).objects.get(pk=obj.pk)
     if not minor and obj.content_fingerprint() != before:
@@ -474,3 +482,13 @@ def notify(people, subject, body, obj, user, comment, link):
         message.send()
     except (OSError, smtplib.SMTPException):
         logger.exception("Could not send the publishing notice to %s", recipients)
+
+
+def confirm_translation(page, obj, field, language, user):
+    """A Publisher's "Still accurate": `obj`'s text of `field` in `language`
+    (`obj` is `page` or a part it shows) is current with the other
+    language's text as it is now."""
+    require(may_publish(user, page))
+    if field not in currency.translated_fields(type(obj)) or language not in LANGUAGES:
+        raise ValidationError(gettext("This is not a translated field."))
+    return currency.mark_current(obj, field, language, user)

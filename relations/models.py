@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.fields import TranslationField
 from modeltranslation.translator import translator
 
+from publishing import currency
 from publishing.languages import (
     LANGUAGES,
     describe_missing,
@@ -24,6 +25,7 @@ from publishing.models import (
     PublishableQuerySet,
     Status,
     is_minor_change,
+    moves_date_modified,
 )
 
 from .richtext import RichTextField, has_text
@@ -64,10 +66,15 @@ class PageContent(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        changed = self._state.adding or self.has_content_changes()
-        if changed and not is_minor_change():
+        adding = self._state.adding
+        changed = adding or self.has_content_changes()
+        if changed and moves_date_modified():
             self.mark_pages_modified(timezone.now())
         super().save(*args, **kwargs)
+        if changed:
+            # Which language's text is now out of date with the other's.
+            before = None if adding else getattr(self, "_saved_content", None)
+            currency.record(self, before, minor=is_minor_change())
         self._saved_content = self._content()
 
     @classmethod
@@ -187,7 +194,7 @@ class PageContent(models.Model):
 
 @receiver(post_delete)
 def mark_pages_modified_on_delete(sender, instance, **kwargs):
-    if isinstance(instance, PageContent) and not is_minor_change():
+    if isinstance(instance, PageContent) and moves_date_modified():
         instance.mark_pages_modified(timezone.now())
 
 
@@ -354,6 +361,11 @@ class Relationship(Publishable, PageContent):
 
     def pages_showing(self):
         return {self.pk} - {None}
+
+    def shown_objects(self):
+        """Return the page and every object whose text it shows, in whatever
+        state: its areas of action, agreements, organizations and offices."""
+        return [self, *self.translated_parts(), *self.offices.order_by("pk")]
 
     def mark_pages_modified(self, when):
         self.content_modified_at = when

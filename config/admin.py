@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.views.i18n import JavaScriptCatalog
 
 from publishing.workflow import awaiting_review, may_publish
+from relations.official_languages import official_languages_view
 
 
 class AdminSite(admin.AdminSite):
@@ -35,7 +36,10 @@ class AdminSite(admin.AdminSite):
             for model in self._registry
             if hasattr(model, "draft_children")
         )
-        context = {"awaiting_review": waiting if publisher else None}
+        context = {
+            "awaiting_review": waiting if publisher else None,
+            "official_languages": request.user.has_perm("relations.view_relationship"),
+        }
         return super().index(request, {**context, **(extra_context or {})})
 
     def get_urls(self):
@@ -47,8 +51,16 @@ class AdminSite(admin.AdminSite):
                 self.admin_view(self.view_on_site),
                 name="view_on_site",
             ),
+            path(
+                "official-languages/",
+                self.admin_view(self.official_languages),
+                name="official_languages",
+            ),
             *super().get_urls(),
         ]
+
+    def official_languages(self, request):
+        return official_languages_view(request, self)
 
     def view_on_site(self, request, content_type_id, object_id):
         """Redirect to an object's page if this user may see it in the admin."""

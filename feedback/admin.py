@@ -13,6 +13,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.spreadsheets import spreadsheet_safe
+
 from .models import SUMMARY_PERIODS, Problem, ProblemReport
 
 Status = ProblemReport.Status
@@ -29,12 +31,6 @@ class ProblemFilter(admin.SimpleListFilter):
         if self.value() in Problem.values:
             return queryset.with_problem(self.value())
         return queryset
-
-
-def spreadsheet_safe(value):
-    """Neutralise a cell a spreadsheet would read as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 class Echo:

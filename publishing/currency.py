@@ -167,23 +167,12 @@ def status(obj, field, language, rows=None):
     return CURRENT, row
 
 
-def problems(obj):
-    """Yield (field, language, status, since) for each missing or out-of-date
-    text of `obj`; `since` is None where it is not known (missing)."""
-    rows = sources_of(obj)
-    for field in translated_fields(type(obj)):
-        for language in LANGUAGES:
-            found, row = status(obj, field, language, rows)
-            if found != CURRENT:
-                since = row.outdated_at if row is not None else None
-                yield field, language, found, since
-
-
-def out_of_date(objects, minor=False):
-    """Return [(obj, field, language, row)] for each out-of-date text of
-    `objects` as they are in memory, reading the sources in one query per
-    model. An object whose texts differ from those it was read with (a draft
-    applied to it) is judged as if saved (`minor` or not), nothing written."""
+def problems(objects, minor=False):
+    """Return [(obj, field, language, status, row)] for each missing or
+    out-of-date text of `objects` as they are in memory, reading the sources
+    in one query per model. An object whose texts differ from those it was
+    read with (a draft applied to it) is judged as if saved (`minor` or
+    not), nothing written."""
     found = []
     by_model = {}
     for obj in objects:
@@ -204,9 +193,27 @@ def out_of_date(objects, minor=False):
             for field in translated_fields(model):
                 for language in LANGUAGES:
                     found_status, row = status(obj, field, language, mine)
-                    if found_status == OUT_OF_DATE:
-                        found.append((obj, field, language, row))
+                    if found_status != CURRENT:
+                        found.append((obj, field, language, found_status, row))
     return found
+
+
+def since(found, row):
+    """Return when an out-of-date text became so, in local time; None for a
+    missing text (not tracked) or a current one."""
+    if found != OUT_OF_DATE or row is None or row.outdated_at is None:
+        return None
+    return timezone.localtime(row.outdated_at)
+
+
+def out_of_date(objects, minor=False):
+    """Return [(obj, field, language, row)] for each out-of-date text of
+    `objects` (see problems)."""
+    return [
+        (obj, field, language, row)
+        for obj, field, language, found, row in problems(objects, minor)
+        if found == OUT_OF_DATE
+    ]
 
 
 def mark_current(obj, field, language, user):

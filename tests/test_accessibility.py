@@ -91,6 +91,7 @@ ADMIN = {
     "admin-compare-languages": (
         "/{language}/admin/relations/relationship/{pk}/compare-languages/"
     ),
+    "admin-official-languages": "/{language}/admin/official-languages/",
     "admin-still-accurate": (
         "/{language}/admin/relations/relationship/{pk}/still-accurate/"
         "?content_type={topic_type}&object_id={topic}&field=body&language=fr"
@@ -448,6 +449,7 @@ REVIEW_PAGES = [
     "admin-history",
     "admin-compare-languages",
     "admin-still-accurate",
+    "admin-official-languages",
 ]
 
 

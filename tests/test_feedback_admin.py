@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from feedback.admin import spreadsheet_safe
+from config.spreadsheets import spreadsheet_safe
 from feedback.models import Problem, ProblemReport
 from tests.support.pages import html
 

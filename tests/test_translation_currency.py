@@ -3,6 +3,7 @@ changes, its twin is flagged, on every content model and whatever path
 saves it; a minor change flags nothing; a Publisher's "Still accurate"
 clears a flag; `translation_status` lists them."""
 
+import csv
 import io
 
 import pytest
@@ -331,3 +332,48 @@ def test_the_change_list_counts_and_filters_out_of_date_texts(
     complete = client.get(url, {"translation": "complete"})
     assert fresh.pk in [p.pk for p in complete.context["cl"].result_list]
     assert stale.pk not in [p.pk for p in complete.context["cl"].result_list]
+
+
+# The official-languages report.
+
+
+def test_the_official_languages_report_lists_pages_and_since_when(
+    make_relationship, make_topic, as_user
+):
+    page = make_relationship(
+        code="MX",
+        status="draft",
+        summary_fr="",
+        title_en="=HYPERLINK(1)",
+        title_fr="=HYPERLINK(1)",
+    )
+    topic = make_topic(page)
+    topic.body_fr = "<p>Texte changé.</p>"
+    topic.save()
+    make_relationship(code="CL")  # nothing to translate
+
+    url = admin_url("official_languages", "fr")
+    editor = as_user("edith")
+    home = html(editor.get(admin_url("index", "fr")))
+    assert home.select_one("#official-languages a")["href"] == url
+    shown = html(editor.get(url)).find(id="content-main")
+    captions = [c.get_text(" ", strip=True) for c in shown.select("caption")]
+    assert captions == ["=HYPERLINK(1) (Brouillon)"]
+    cells = [td.get_text(" ", strip=True) for td in shown.select("tbody td")]
+    assert "résumé (français)" in cells and "Manquant" in cells
+    assert "corps du texte (anglais)" in cells and "À mettre à jour" in cells
+    assert any(cell.endswith("(0 jour)") for cell in cells)
+
+    response = editor.get(url, {"format": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "\ufeffcountry_code"
+    assert len(rows) == 3
+    body = next(row for row in rows if row[5] == "en")
+    assert body[6] == "out_of_date" and body[8] == "0"
+    # A cell a spreadsheet would run as a formula is neutralised.
+    assert body[1] == "'=HYPERLINK(1)"
+
+    for name in ("staff", "reviewer"):
+        assert as_user(name).get(url).status_code == 403
+    assert as_user("anonymous").get(url).status_code == 302

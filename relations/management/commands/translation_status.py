@@ -4,7 +4,6 @@ shows (areas of action, agreements, organizations, offices)."""
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from publishing import currency
 from relations.models import Relationship
@@ -34,17 +33,15 @@ class Command(BaseCommand):
                 for obj in model.objects.order_by("pk")
             ]
         counts = {currency.MISSING: 0, currency.OUT_OF_DATE: 0}
-        for obj in objects:
-            for field, language, found, since in currency.problems(obj):
-                counts[found] += 1
-                when = "-"
-                if since is not None:
-                    when = timezone.localtime(since).isoformat(timespec="minutes")
-                state = "missing" if found == currency.MISSING else "out of date"
-                self.stdout.write(
-                    f"{obj._meta.label} {obj.pk} “{obj.display_name()}”: {field} "
-                    f"[{language}] {state}, since {when}"
-                )
+        for obj, field, language, found, row in currency.problems(objects):
+            counts[found] += 1
+            since = currency.since(found, row)
+            when = "-" if since is None else since.isoformat(timespec="minutes")
+            state = "missing" if found == currency.MISSING else "out of date"
+            self.stdout.write(
+                f"{obj._meta.label} {obj.pk} “{obj.display_name()}”: {field} "
+                f"[{language}] {state}, since {when}"
+            )
         self.stdout.write(
             f"{counts[currency.MISSING]} missing, "
             f"{counts[currency.OUT_OF_DATE]} out of date"

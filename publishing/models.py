@@ -24,33 +24,34 @@ from .languages import LANGUAGES, describe_missing
 _minor_change = contextvars.ContextVar("minor_change", default=False)
 
 
+_dates_held = contextvars.ContextVar("dates_held", default=False)
+
+
 @contextlib.contextmanager
-def minor_change(active=True):
-    """Within this block, saved changes leave "Date modified" where it is."""
-    token = _minor_change.set(active)
+def setting(variable, value):
+    """Within this block, the context variable `variable` is `value`."""
+    token = variable.set(value)
     try:
         yield
     finally:
-        _minor_change.reset(token)
+        variable.reset(token)
+
+
+def minor_change(active=True):
+    """Within this block, saved changes are minor (a typo): they leave "Date
+    modified" where it is and flag no translation out of date."""
+    return setting(_minor_change, active)
 
 
 def is_minor_change():
     return _minor_change.get()
 
 
-_dates_held = contextvars.ContextVar("dates_held", default=False)
-
-
-@contextlib.contextmanager
 def dates_held():
     """Within this block, saves leave "Date modified" to the caller
     (publishing.workflow moves it once for a whole change, if visitors see
     a difference); unlike minor_change, the changes are not minor."""
-    token = _dates_held.set(True)
-    try:
-        yield
-    finally:
-        _dates_held.reset(token)
+    return setting(_dates_held, True)
 
 
 def moves_date_modified():

@@ -7,7 +7,7 @@ user's permission itself; these views only ask and show.
 
 import datetime
 import hashlib
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -387,7 +387,7 @@ class WorkflowViews:
 
     # Translations out of date (publishing.currency)
 
-    def shown_objects(self, obj):
+    def objects_as_shown(self, obj):
         """Return `obj` and what its page shows, as its form shows them: with
         its draft's values, if it has a draft (parts the draft adds have no
         translation history yet; those it removes are left out)."""
@@ -411,7 +411,7 @@ class WorkflowViews:
         return [
             self.describe_out_of_date(each, field, language, row)
             for each, field, language, row in currency.out_of_date(
-                self.shown_objects(obj), minor=draft is not None and draft.minor
+                self.objects_as_shown(obj), minor=draft is not None and draft.minor
             )
         ]
 
@@ -419,6 +419,13 @@ class WorkflowViews:
         twin = currency.other(language)
         source = currency.text(getattr(each, f"{field}_{twin}"))
         model_field = type(each)._meta.get_field(f"{field}_{language}")
+        # What names the text to the "Still accurate" page: its address, its form.
+        params = {
+            "content_type": ContentType.objects.get_for_model(each).pk,
+            "object_id": each.pk,
+            "field": field,
+            "language": language,
+        }
         return {
             "kind": each._meta.verbose_name,
             "name": each.display_name(),
@@ -431,14 +438,8 @@ class WorkflowViews:
             "translation": diffs.readable(getattr(each, f"{field}_{language}")),
             "language": language,
             "source_language": twin,
-            "query": urlencode(
-                {
-                    "content_type": ContentType.objects.get_for_model(each).pk,
-                    "object_id": each.pk,
-                    "field": field,
-                    "language": language,
-                }
-            ),
+            "params": params,
+            "query": urlencode(params),
             "seen": seen_digest(source),
         }
 
@@ -500,7 +501,7 @@ class WorkflowViews:
             text=described,
             current=status == currency.CURRENT,
             error=error,
-            hidden={**dict(parse_qsl(described["query"])), "seen": described["seen"]},
+            hidden={**described["params"], "seen": described["seen"]},
         )
         return TemplateResponse(
             request,

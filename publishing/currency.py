@@ -20,6 +20,7 @@ so the admin, imports and the shell all record it; `QuerySet.update()` and
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -34,12 +35,24 @@ MISSING = "missing"
 
 
 def translated_fields(model):
-    """Return the names of `model`'s translated fields, () if it has none."""
+    """Return the names of `model`'s translated texts, () if it has none.
+
+    Addresses (slugs, anchors, links) are translated fields but not
+    translations: each language's is its own, never out of date.
+    """
     try:
         options = translator.get_options_for_model(model)
     except NotRegistered:
         return ()
-    return tuple(sorted(options.fields))
+    return tuple(
+        sorted(
+            name
+            for name in options.fields
+            if not isinstance(
+                model._meta.get_field(name), (models.SlugField, models.URLField)
+            )
+        )
+    )
 
 
 def other(language):
@@ -50,6 +63,13 @@ def text(value):
     # A blank field may be None or "" (modeltranslation's empty values): the
     # same text either way.
     return "" if value is None else str(value)
+
+
+def key(obj, field, language):
+    """Name one text of one object, as a form or a draft keeps it:
+    "content type id:object id:field:language"."""
+    content_type = ContentType.objects.get_for_model(obj).pk
+    return f"{content_type}:{obj.pk}:{field}:{language}"
 
 
 def sources_of(obj):

@@ -114,6 +114,24 @@ def build(obj, values):
     return obj, parts(obj, values)
 
 
+def as_shown(obj, draft):
+    """Return `obj` and what its page shows (`shown_objects`), with `draft`'s
+    values if there is one, unsaved: parts the draft adds have no id (nor
+    translation history), those it removes are left out."""
+    shown = obj.shown_objects()
+    if draft is None:
+        return shown
+    built, children = build(type(obj).objects.get(pk=obj.pk), draft.values)
+    drafted = {type(obj): [built]}
+    for found in children.values():
+        for part in found:
+            drafted.setdefault(type(part), []).append(part)
+    return [
+        *(part for found in drafted.values() for part in found),
+        *(each for each in shown if type(each) not in drafted),
+    ]
+
+
 def parts(obj, values):
     """Return {relation: [parts]} of `obj` as `values` have them, unsaved,
     each linked to `obj`: the live ones with their values, and new ones;

@@ -32,3 +32,30 @@ def describe_missing(missing):
                 }
             )
     return "; ".join(parts)
+
+
+def text_label(page, obj, field):
+    """Name `obj`'s `field` as a list of what `page` shows does: the page's
+    own fields by their label, its parts' with their kind and name."""
+    label = str(obj._meta.get_field(field).verbose_name)
+    if obj == page and type(obj) is type(page):
+        return label[:1].upper() + label[1:]
+    return gettext("%(kind)s “%(name)s”: %(field)s") % {
+        "kind": str(obj._meta.verbose_name)[:1].upper()
+        + str(obj._meta.verbose_name)[1:],
+        "name": obj.display_name(),
+        "field": label,
+    }
+
+
+def describe_out_of_date(page, outdated):
+    """Say which texts are out of date in each language: `outdated` is
+    [(obj, field, language, ...)], as publishing.currency lists them."""
+    by_language = {}
+    for obj, field, language, *_rest in outdated:
+        by_language.setdefault(language, []).append(text_label(page, obj, field))
+    return "; ".join(
+        gettext("out of date in %(language)s: %(fields)s")
+        % {"language": language_in_sentence(language), "fields": "; ".join(labels)}
+        for language, labels in by_language.items()
+    )

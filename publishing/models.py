@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .languages import LANGUAGES, describe_missing
+from .languages import LANGUAGES, describe_missing, describe_out_of_date
 
 _minor_change = contextvars.ContextVar("minor_change", default=False)
 
@@ -175,18 +175,44 @@ class Status(models.TextChoices):
 
 
 class NotTranslated(Exception):
-    """Publishing refused: the object is not complete in both languages."""
+    """Publishing refused: the object is not complete in both languages
+    (`missing`: {language: [labels]}), or some of its texts, or of what its
+    page shows, are out of date with the other language's (`outdated`:
+    [(obj, field, language, TranslationSource or None)]) and no Publisher
+    confirmed them still accurate."""
 
-    def __init__(self, obj, missing):
-        super().__init__(obj, missing)
+    def __init__(self, obj, missing, outdated=(), saving=False):
+        super().__init__(obj, missing, outdated)
         self.obj = obj
         self.missing = missing
+        self.outdated = list(outdated)
+        # A Publisher's change to a published page, saved straight to it.
+        self.saving = saving
 
     def __str__(self):
+        if any(self.missing.values()):
+            return gettext(
+                "“%(name)s” was not published: it must be complete in English "
+                "and French first (%(missing)s)."
+            ) % {
+                "name": self.obj.display_name(),
+                "missing": describe_missing(self.missing),
+            }
+        if self.saving:
+            return gettext(
+                "Nothing was saved: visitors would see translations out of date "
+                "(%(outdated)s). Change both languages together, mark the change "
+                "minor if it does not change the meaning, or save it as a draft "
+                "and publish it once the translations are confirmed."
+            ) % {"outdated": describe_out_of_date(self.obj, self.outdated)}
         return gettext(
-            "“%(name)s” was not published: it must be complete in English and "
-            "French first (%(missing)s)."
-        ) % {"name": self.obj.display_name(), "missing": describe_missing(self.missing)}
+            "“%(name)s” was not published: translations are out of date "
+            "(%(outdated)s). Update them, or a publisher confirms each is still "
+            "accurate."
+        ) % {
+            "name": self.obj.display_name(),
+            "outdated": describe_out_of_date(self.obj, self.outdated),
+        }
 
 
 # What publishing decides, never a draft: a draft changes content only.
@@ -395,6 +421,19 @@ class Draft(models.Model):
     minor = models.BooleanField(_("minor change"), default=False)
     publish_at = models.DateTimeField(
         _("publish the changes on"), null=True, blank=True
+    )
+    # Who scheduled it, and the out-of-date translations they confirmed still
+    # accurate (publishing.currency.key of each): confirmed when it is applied.
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+    )
+    still_accurate = models.JSONField(
+        _("translations confirmed still accurate"), default=list, blank=True
     )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="drafts", verbose_name=_("authors")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from reversion.models import Version
 
 from . import currency, diffs, drafts, workflow
+from .languages import language_in_sentence, text_label
 from .models import Activity, Draft, NotTranslated
 from .workflow import refusal_text
 
@@ -126,8 +127,11 @@ class WorkflowViews:
         """Publish `obj` and the companions the form chose, in one step: if
         one is refused, nothing is published."""
         chosen = set(request.POST.getlist("companions"))
+        confirmed = request.POST.getlist("still_accurate")[:1000]
         with transaction.atomic():
-            workflow.publish(obj, request.user, version, **options)
+            workflow.publish(
+                obj, request.user, version, still_accurate=confirmed, **options
+            )
             for companion in self.companions(obj):
                 if str(companion.pk) in chosen:
                     # At the same time as the page's changes, if scheduled.
@@ -201,6 +205,8 @@ class WorkflowViews:
             changes=diffs.sections(obj, drafts.current(obj), draft.values),
             languages=languages,
             missing=built.missing_translations(),
+            out_of_date=self.out_of_date_choices(obj),
+            confirmed=set(request.POST.getlist("still_accurate")),
             activities=Activity.objects.of(obj).select_related("user")[:10],
             may_publish=self.has_publish_permission(request, obj),
             companions=self.companions(obj),
@@ -228,6 +234,7 @@ class WorkflowViews:
         done,
         companions=(),
         successors=None,
+        out_of_date=(),
         in_history=False,
     ):
         """A confirmation page whose POST does `act(obj, user, version)`."""
@@ -253,6 +260,8 @@ class WorkflowViews:
             draft=Draft.of(obj),
             companions=companions,
             successors=successors,
+            out_of_date=out_of_date,
+            confirmed=set(request.POST.getlist("still_accurate")),
             in_history=in_history,
         )
         return TemplateResponse(
@@ -293,6 +302,7 @@ class WorkflowViews:
             ),
             done=gettext("Published."),
             companions=self.companions(obj),
+            out_of_date=self.out_of_date_choices(obj),
         )
 
     def unpublish_view(self, request, object_id):
@@ -387,35 +397,17 @@ class WorkflowViews:
 
     # Translations out of date (publishing.currency)
 
-    def objects_as_shown(self, obj):
-        """Return `obj` and what its page shows, as its form shows them: with
-        its draft's values, if it has a draft (parts the draft adds have no
-        translation history yet; those it removes are left out)."""
-        shown = obj.shown_objects()
-        draft = Draft.of(obj)
-        if draft is None:
-            return shown
-        built, children = drafts.build(type(obj).objects.get(pk=obj.pk), draft.values)
-        drafted = {type(obj): [built]}
-        for parts in children.values():
-            for part in parts:
-                drafted.setdefault(type(part), []).append(part)
-        return [
-            *(part for parts in drafted.values() for part in parts),
-            *(each for each in shown if type(each) not in drafted),
-        ]
-
     def out_of_date(self, request, obj):
         """Return what the form lists as out of date: one dict per text."""
         draft = Draft.of(obj)
         return [
-            self.describe_out_of_date(each, field, language, row)
+            self.describe_out_of_date(obj, each, field, language, row)
             for each, field, language, row in currency.out_of_date(
-                self.objects_as_shown(obj), minor=draft is not None and draft.minor
+                drafts.as_shown(obj, draft), minor=draft is not None and draft.minor
             )
         ]
 
-    def describe_out_of_date(self, each, field, language, row):
+    def describe_out_of_date(self, obj, each, field, language, row):
         twin = currency.other(language)
         source = currency.text(getattr(each, f"{field}_{twin}"))
         model_field = type(each)._meta.get_field(f"{field}_{language}")
@@ -441,7 +433,33 @@ class WorkflowViews:
             "params": params,
             "query": urlencode(params),
             "seen": seen_digest(source),
+            "key": currency.key(each, field, language),
+            "language_name": language_in_sentence(language),
+            "label": text_label(obj, each, field),
+            "link": self.text_link(obj, each, field, language),
         }
+
+    def text_link(self, obj, each, field, language):
+        """Return where one text of `obj`'s page is edited: its field in the
+        page's form, or the form of the part that has its own (an office)."""
+        if each == obj:
+            return f"{self.url(obj, 'change')}#id_{field}_{language}"
+        opts = each._meta
+        if self.admin_site.is_registered(type(each)):
+            name = f"admin:{opts.app_label}_{opts.model_name}_change"
+            return f"{reverse(name, args=[each.pk])}#id_{field}_{language}"
+        return self.url(obj, "change")
+
+    def out_of_date_choices(self, obj):
+        """What a Publisher may confirm still accurate while publishing `obj`
+        (with its draft, if any): one dict per out-of-date text."""
+        draft = Draft.of(obj)
+        return [
+            self.describe_out_of_date(obj, each, field, language, row)
+            for each, field, language, row in currency.out_of_date(
+                drafts.as_shown(obj, draft), minor=draft is not None and draft.minor
+            )
+        ]
 
     def still_accurate_view(self, request, object_id):
         """A Publisher's "Still accurate" on one out-of-date text of the page
@@ -470,7 +488,7 @@ class WorkflowViews:
         if not self.has_publish_permission(request, obj):
             raise PermissionDenied
         status, row = currency.status(target, field, language)
-        described = self.describe_out_of_date(target, field, language, row)
+        described = self.describe_out_of_date(obj, target, field, language, row)
         error = None
         if request.method == "POST":
             try:

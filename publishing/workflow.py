@@ -163,13 +163,32 @@ def save(obj, user, values, version, minor=False):
     if holds_changes(user, live):
         return keep(live, user, values, minor)
     draft = Draft.of(live)
+    visible = live.status in VISIBLE
+    if visible:
+        before = outdated_keys(live)
     live = write(live, values, minor)
+    if visible:
+        # What visitors see changes now: the publishing gate's rule, for
+        # the texts this change puts out of date.
+        outdated = [
+            each
+            for each in currency.out_of_date(live.shown_objects())
+            if currency.key(*each[:3]) not in before
+        ]
+        if outdated:
+            raise NotTranslated(live, {}, outdated, saving=True)
     keep_revision(live, user, gettext_noop("Changed."))
     if draft is not None:
         # The form showed the draft: what it saved includes it.
         draft.delete()
     record(live, Action.CHANGED, user)
     return None
+
+
+def outdated_keys(obj):
+    return {
+        currency.key(*each[:3]) for each in currency.out_of_date(obj.shown_objects())
+    }
 
 
 @transaction.atomic
@@ -195,6 +214,7 @@ def keep(live, user, values, minor):
             # A Publisher scheduled what was reviewed, not this: it waits
             # for review again.
             draft.publish_at = None
+            draft.still_accurate = []
             draft.state = Draft.State.EDITING
     draft.values = values
     draft.based_on = live.version
@@ -243,6 +263,7 @@ def send_back(obj, user, version, comment, link=""):
     draft = draft_of(live)
     draft.state = Draft.State.RETURNED
     draft.publish_at = None
+    draft.still_accurate = []
     draft.save()
     record(live, Action.SENT_BACK, user, comment)
     notify(
@@ -258,19 +279,29 @@ def send_back(obj, user, version, comment, link=""):
 
 
 @transaction.atomic
-def publish(obj, user, version=None, at=None, comment="", link=""):
+def publish(obj, user, version=None, at=None, comment="", link="", still_accurate=()):
     """Publish `obj` with its draft, if it has one: now, or at `at`.
 
     A page visitors already see keeps showing its published content until
     `at`, when its draft is applied (publish_due). Refused (NotTranslated) if
-    it would not be complete in both languages.
+    it would not be complete in both languages, or if a text of it or of what
+    its page shows would be out of date with the other language's, unless
+    `still_accurate` names it (currency.key): the Publisher confirms it.
     """
     require(may_publish(user, obj))
     live = claim(obj, version)
     draft = Draft.of(live)
     now = timezone.now()
+    still_accurate = set(still_accurate)
     if at is not None and at > now and live.is_live(now) and draft is not None:
+        # Judged now, as the draft will make it; confirmed when applied.
+        outdated = currency.out_of_date(drafts.as_shown(live, draft), draft.minor)
+        refuse_out_of_date(live, outdated, still_accurate)
         draft.publish_at = at
+        draft.scheduled_by = user
+        draft.still_accurate = sorted(
+            currency.key(obj, field, language) for obj, field, language, _ in outdated
+        )
         draft.save()
         record(live, Action.SCHEDULED, user, comment)
         return live
@@ -280,6 +311,7 @@ def publish(obj, user, version=None, at=None, comment="", link=""):
     missing = live.missing_translations()
     if any(missing.values()):
         raise NotTranslated(live, missing)
+    confirm_out_of_date(live, user, still_accurate)
     if live.unpublish_at and live.unpublish_at <= now:
         live.unpublish_at = None
     live.status = Status.PUBLISHED
@@ -300,6 +332,23 @@ def publish(obj, user, version=None, at=None, comment="", link=""):
         )
     record(live, Action.PUBLISHED, user, comment)
     return live
+
+
+def refuse_out_of_date(live, outdated, still_accurate):
+    """Raise NotTranslated if a text of `outdated` is not confirmed."""
+    left = [each for each in outdated if currency.key(*each[:3]) not in still_accurate]
+    if left:
+        raise NotTranslated(live, {}, left)
+
+
+def confirm_out_of_date(live, user, still_accurate):
+    """The publishing gate's second half: refuse while a text of `live` or
+    of what its page shows is out of date, unless `still_accurate` names it;
+    record those it names as confirmed by `user`."""
+    outdated = currency.out_of_date(live.shown_objects())
+    refuse_out_of_date(live, outdated, still_accurate)
+    for each, field, language, _row in outdated:
+        currency.mark_current(each, field, language, user)
 
 
 @transaction.atomic
@@ -407,13 +456,14 @@ def publish_due(now=None):
             with transaction.atomic():
                 live = claim(live, None)
                 live = write(live, draft.values, draft.minor)
+                confirm_out_of_date(live, draft.scheduled_by, draft.still_accurate)
                 keep_revision(live, None, gettext_noop("Published as scheduled."))
                 draft.delete()
                 record(live, Action.PUBLISHED, None)
         except (ValidationError, NotTranslated) as refusal:
             logger.warning("Scheduled changes to %s not published: %s", live, refusal)
             Draft.objects.filter(pk=draft.pk).update(
-                publish_at=None, state=Draft.State.RETURNED
+                publish_at=None, state=Draft.State.RETURNED, still_accurate=[]
             )
             record(live, Action.SENT_BACK, None, refusal_text(refusal))
             continue

@@ -127,7 +127,11 @@ def test_a_publisher_editing_an_archived_page_is_told_visitors_see_it(publisher,
     assert "Kept waiting." not in visitor.get("/en/relations/united-states/").text
 
     page = publisher.get(url)
-    data = {**form_data(page, "relationship_form"), "summary_en": "Shown now."}
+    data = {
+        **form_data(page, "relationship_form"),
+        "summary_en": "Shown now.",
+        "summary_fr": "Affiché maintenant.",
+    }
     assert publisher.post(url, {**data, "_save": "1"}).status_code == 302
     demo.refresh_from_db()
     assert demo.summary_en == "Shown now."

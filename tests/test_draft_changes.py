@@ -65,6 +65,7 @@ def test_an_editors_change_to_a_live_page_waits_for_a_publisher(log_in, demo, cl
     editor = log_in("Editor")
     url, _, data = page_form(editor, demo.pk)
     data["summary_en"] = "A summary written by the editor."
+    data["summary_fr"] = "Un résumé écrit par l’éditrice."
     add_topic(data, "Arctic cooperation")
     response = editor.post(url, data, follow=True)
 
@@ -164,6 +165,7 @@ def test_a_removed_section_stays_live_until_published(log_in, demo, client):
 def test_a_publisher_saving_the_form_publishes_the_draft(log_in, demo):
     editor = log_in("Editor")
     url, _, data = page_form(editor, demo.pk)
+    data["title_en"] = "Canada–United States relations (draft)"
     data["title_fr"] = "Relations Canada–États-Unis (ébauche)"
     editor.post(url, data)
 
@@ -218,6 +220,7 @@ def test_an_editor_restoring_a_live_page_makes_a_draft(log_in, demo):
     original = data["summary_en"]
     publisher = log_in("Publisher")
     data["summary_en"] = "Changed by the publisher."
+    data["summary_fr"] = "Changé par la publicatrice."
     publisher.post(url, data)
 
     editor = log_in("Editor")

@@ -67,7 +67,11 @@ page_fields = {
     for field in Relationship._meta.concrete_fields
     if not field.primary_key
 }
-page_fields.update(summary_en="Draft summary.", content_modified_at=None)
+page_fields.update(
+    summary_en="Draft summary.",
+    summary_fr="Résumé de l’ébauche.",
+    content_modified_at=None,
+)
 topic_fields = {
     "relationship": page.pk,
     "title_en": "Trade and investment",

@@ -59,6 +59,11 @@ def change_live(obj, user, **fields):
     obj = fresh(obj)
     values = drafts.current(obj)
     values["fields"].update(fields)
+    for name, value in fields.items():
+        # Both languages, as a Publisher changing a live page must.
+        french = name.removesuffix("_en") + "_fr"
+        if name.endswith("_en") and french not in fields:
+            values["fields"][french] = f"{value} (fr)"
     workflow.save(obj, user, values, obj.version)
     return fresh(obj)
 
@@ -67,7 +72,10 @@ def make_draft(obj, user, submit=True, text="Draft text."):
     """Give `obj` a draft by `user` changing DRAFT_FIELD, submitted for review."""
     obj = fresh(obj)
     values = drafts.current(obj)
-    values["fields"][DRAFT_FIELD[key_of(obj)]] = text
+    field = DRAFT_FIELD[key_of(obj)]
+    values["fields"][field] = text
+    # Both languages: the French is not left out of date (the gate would refuse).
+    values["fields"][field.replace("_en", "_fr")] = f"{text} (fr)"
     workflow.save_draft(obj, user, values, obj.version)
     if submit:
         workflow.submit(fresh(obj), user, fresh(obj).version, "Please review.")
@@ -78,8 +86,18 @@ def make_draft(obj, user, submit=True, text="Draft text."):
 def objects(demo, people):
     """The demo page and one of its offices, live, each with two revisions."""
     office = demo.offices.order_by("pk").first()
-    demo = change_live(demo, people["peter"], summary_en="A second revision.")
-    office = change_live(office, people["peter"], notes_en="A second revision.")
+    demo = change_live(
+        demo,
+        people["peter"],
+        summary_en="A second revision.",
+        summary_fr="Une deuxième révision.",
+    )
+    office = change_live(
+        office,
+        people["peter"],
+        notes_en="A second revision.",
+        notes_fr="Une deuxième révision.",
+    )
     return {"relationship": demo, "office": office}
 
 

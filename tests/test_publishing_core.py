@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publishing import workflow
-from publishing.models import Activity, Draft
+from publishing.models import Activity, Draft, TranslationSource
 from relations.models import Relationship, Status, Topic
 from tests.support.pages import admin_url, form_data, html
 
@@ -115,6 +115,7 @@ def test_a_publisher_saving_a_form_opened_earlier_is_refused(demo, as_user):
     first = open_form(paula, demo.pk)
     second = open_form(peter, demo.pk)
     first["summary_en"] = "Paula's summary."
+    first["summary_fr"] = "Le résumé de Paula."
     assert paula.post(change_url(demo.pk), first).status_code == 302
 
     second["title_en"] = "Peter's title"
@@ -212,6 +213,7 @@ def test_publishing_a_draft_that_changes_only_areas_of_action_moves_date_modifie
     edith = as_user("edith")
     data = open_form(edith, demo.pk)
     data["topics-0-body_en"] = "<p>A new sentence.</p>"
+    data["topics-0-body_fr"] = "<p>Une nouvelle phrase.</p>"
     edith.post(change_url(demo.pk), data)
     assert Relationship.objects.get(pk=demo.pk).content_modified_at == LONG_AGO
 
@@ -233,6 +235,7 @@ def test_restoring_moves_date_modified(demo, people):
     demo.refresh_from_db()
     values = workflow.drafts.current(demo)
     values["fields"]["summary_en"] = "Changed."
+    values["fields"]["summary_fr"] = "Changé."
     workflow.save(demo, people["paula"], values, demo.version)
     earlier = workflow.Version.objects.get_for_object(demo)[1]
     Relationship.objects.filter(pk=demo.pk).update(content_modified_at=LONG_AGO)
@@ -296,9 +299,21 @@ def test_the_review_loop_with_comments_and_email(demo, as_user, people, mailoutb
     mailoutbox.clear()
     review = paula.get(view_url("review", demo.pk))
     body = {**form_data(review, "review-form"), "_publish": "1"}
+    # Only the French changed: the English it translated is out of date, and
+    # publishing is refused until the publisher says it is still accurate.
+    refused = paula.post(view_url("review", demo.pk), body)
+    assert refused.status_code == 400
+    assert "out of date in English: Summary" in html(refused).find(role="alert").text
+    assert Relationship.objects.get(pk=demo.pk).summary_fr != "Un résumé à Revoir."
+    box = html(refused).find("input", attrs={"name": "still_accurate"})
+    body = {**form_data(refused, "review-form"), "_publish": "1"}
+    body["still_accurate"] = box["value"]
     assert paula.post(view_url("review", demo.pk), body).status_code == 302
     demo.refresh_from_db()
     assert demo.summary_fr == "Un résumé à Revoir."
+    english = TranslationSource.objects.get(field="summary", language="en")
+    assert english.confirmed_by == people["paula"]
+    assert english.source_text == "Un résumé à Revoir."
     assert Draft.of(demo) is None
     assert [message.to for message in mailoutbox] == [["edith@example.gc.ca"]]
     actions = list(
@@ -317,6 +332,7 @@ def test_the_review_loop_with_comments_and_email(demo, as_user, people, mailoutb
 def test_changes_scheduled_for_later_wait_until_then(demo, people, time_machine):
     values = workflow.drafts.current(demo)
     values["fields"]["summary_en"] = "From next week."
+    values["fields"]["summary_fr"] = "Dès la semaine prochaine."
     workflow.save_draft(demo, people["edith"], values, demo.version)
     demo.refresh_from_db()
     when = timezone.now() + datetime.timedelta(days=7)

@@ -194,6 +194,8 @@ def test_pasted_html_through_the_admin_form_is_sanitized(member, demo):
     client = member("Publisher")
     url = admin_url("relations_relationship_change", "en", demo.pk)
     data = {**form_data(client.get(url), "relationship_form"), "_save": "1"}
+    # Minor: a change to one language, saved live (publishing.currency).
+    data["minor_change"] = "on"
     data["topics-0-body_fr"] = (
         '<p onclick="x()">Texte <a href="javascript:alert(1)">lien</a></p>'
         '<iframe src="//evil"></iframe><script>alert(1)</script>'

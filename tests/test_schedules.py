@@ -65,6 +65,7 @@ def test_changes_scheduled_by_a_publisher_show_at_their_time(
     assert "Partners from next week." not in client.get(page).content.decode()
     values = drafts.current(demo)
     values["fields"]["title_en"] = "Partners from next week."
+    values["fields"]["title_fr"] = "Partenaires dès la semaine prochaine."
     workflow.save_draft(demo, publisher, values, demo.version)
     demo.refresh_from_db()
     when = timezone.now() + datetime.timedelta(days=7)

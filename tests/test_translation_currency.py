@@ -4,15 +4,17 @@ saves it; a minor change flags nothing; a Publisher's "Still accurate"
 clears a flag; `translation_status` lists them."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from publishing import currency, workflow
-from publishing.models import Draft, TranslationSource, minor_change
-from relations.models import Relationship
+from publishing.models import Draft, NotTranslated, TranslationSource, minor_change
+from relations.models import Relationship, Status
 from tests.support.pages import admin_url, form_data, html
 
 
@@ -136,9 +138,115 @@ def test_publishing_a_draft_records_it(make_relationship, make_topic, people):
             part["fields"]["body_en"] = "<p>A new English paragraph.</p>"
     workflow.save_draft(page, people["edith"], values, page.version)
     assert state(topic, "body", "fr") == currency.CURRENT  # a draft is not live
-    workflow.publish(page, people["paula"])
+    # The gate: refused, naming the text, nothing published.
+    with pytest.raises(NotTranslated) as refused:
+        workflow.publish(page, people["paula"])
+    assert "out of date in French: Area of action" in str(refused.value)
+    assert [
+        (obj, field, language) for obj, field, language, _ in refused.value.outdated
+    ] == [(topic, "body", "fr")]
+    assert Draft.of(page) is not None
+    assert state(topic, "body", "fr") == currency.CURRENT
+    # An Editor's confirmation is not a Publisher's.
+    key = currency.key(topic, "body", "fr")
+    with pytest.raises(workflow.NotAllowed):
+        workflow.publish(page, people["edith"], still_accurate=[key])
+    workflow.publish(page, people["paula"], still_accurate=[key])
     assert Draft.of(page) is None
-    assert state(topic, "body", "fr") == currency.OUT_OF_DATE
+    assert state(topic, "body", "fr") == currency.CURRENT
+    row = TranslationSource.objects.get(field="body", language="fr")
+    assert row.confirmed_by == people["paula"]
+    assert row.source_text == "<p>A new English paragraph.</p>"
+
+
+def test_a_publishers_live_change_to_one_language_is_refused(make_relationship, people):
+    """The gate holds for a Publisher saving a published page straight to
+    visitors: not one language alone, unless the change is minor."""
+    page = make_relationship()
+    values = workflow.drafts.current(page)
+    values["fields"]["summary_en"] = "A new English summary."
+    with pytest.raises(NotTranslated) as refused:
+        workflow.save(page, people["paula"], values, page.version)
+    assert refused.value.saving
+    assert "Nothing was saved" in str(refused.value)
+    assert "out of date in French: Summary" in str(refused.value)
+    assert Relationship.objects.get(pk=page.pk).summary_en != "A new English summary."
+    assert state(page, "summary", "fr") == currency.CURRENT
+    page.refresh_from_db()
+    workflow.save(page, people["paula"], values, page.version, minor=True)
+    assert Relationship.objects.get(pk=page.pk).summary_en == "A new English summary."
+    # Both languages together: nothing out of date.
+    page.refresh_from_db()
+    values["fields"]["summary_en"] = "Another summary."
+    values["fields"]["summary_fr"] = "Un autre résumé."
+    workflow.save(page, people["paula"], values, page.version)
+    assert state(page, "summary", "fr") == currency.CURRENT
+
+
+def test_a_page_not_yet_published_is_saved_then_refused_at_publication(
+    make_relationship, people
+):
+    page = make_relationship(status=Status.DRAFT)
+    values = workflow.drafts.current(page)
+    values["fields"]["title_fr"] = "Relations Canada–Mexique (révisé)"
+    workflow.save(page, people["edith"], values, page.version)
+    assert state(page, "title", "en") == currency.OUT_OF_DATE
+    with pytest.raises(NotTranslated) as refused:
+        workflow.publish(fresh(page), people["paula"])
+    assert "out of date in English: Title" in str(refused.value)
+    assert fresh(page).status == Status.DRAFT
+    key = currency.key(page, "title", "en")
+    workflow.publish(fresh(page), people["paula"], still_accurate=[key])
+    assert fresh(page).status == Status.PUBLISHED
+    assert state(page, "title", "en") == currency.CURRENT
+
+
+def test_a_scheduled_publication_keeps_the_publishers_confirmation(
+    make_relationship, people, time_machine
+):
+    page = make_relationship()
+    values = workflow.drafts.current(page)
+    values["fields"]["summary_en"] = "From next week."
+    workflow.save_draft(page, people["edith"], values, page.version)
+    when = timezone.now() + datetime.timedelta(days=7)
+    with pytest.raises(NotTranslated):
+        workflow.publish(fresh(page), people["paula"], at=when)
+    assert Draft.of(page).publish_at is None
+    key = currency.key(page, "summary", "fr")
+    workflow.publish(fresh(page), people["paula"], at=when, still_accurate=[key])
+    draft = Draft.of(page)
+    assert draft.still_accurate == [key] and draft.scheduled_by == people["paula"]
+    assert state(page, "summary", "fr") == currency.CURRENT
+    time_machine.move_to(when + datetime.timedelta(minutes=1))
+    assert workflow.publish_due() == 1
+    assert fresh(page).summary_en == "From next week."
+    assert state(page, "summary", "fr") == currency.CURRENT
+    row = TranslationSource.objects.get(field="summary", language="fr")
+    assert row.confirmed_by == people["paula"]
+
+
+def test_a_scheduled_draft_changed_since_is_not_confirmed_by_the_schedule(
+    make_relationship, people, time_machine
+):
+    """An Editor's change after scheduling sends it back to review: the
+    Publisher's confirmation was for what they read, not for this."""
+    page = make_relationship()
+    values = workflow.drafts.current(page)
+    values["fields"]["summary_en"] = "From next week."
+    workflow.save_draft(page, people["edith"], values, page.version)
+    when = timezone.now() + datetime.timedelta(days=7)
+    key = currency.key(page, "summary", "fr")
+    workflow.publish(fresh(page), people["paula"], at=when, still_accurate=[key])
+    values["fields"]["summary_en"] = "From next week, changed."
+    workflow.save_draft(fresh(page), people["edith"], values, fresh(page).version)
+    assert Draft.of(page).still_accurate == []
+    time_machine.move_to(when + datetime.timedelta(minutes=1))
+    assert workflow.publish_due() == 0
+    assert fresh(page).summary_en != "From next week, changed."
+
+
+def fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
 
 
 def test_still_accurate_is_a_publishers_and_is_recorded(make_relationship, people):

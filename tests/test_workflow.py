@@ -256,10 +256,16 @@ def test_history_shows_what_changed_and_restores_the_page_with_its_topics(
     original = {
         **form_data(superuser_client.get(url), "relationship_form"),
         "_save": "1",
+        # French-only rewordings, saved live (publishing.currency).
+        "minor_change": "on",
     }
     first = dict(original, title_fr="Relations entre le Canada et les États-Unis")
     assert superuser_client.post(url, first).status_code == 302
-    edited = {**form_data(superuser_client.get(url), "relationship_form"), "_save": "1"}
+    edited = {
+        **form_data(superuser_client.get(url), "relationship_form"),
+        "_save": "1",
+        "minor_change": "on",
+    }
     total = int(edited["topics-TOTAL_FORMS"])
     edited.update(
         {
@@ -348,6 +354,7 @@ def test_a_minor_change_leaves_date_modified(superuser_client, demo):
     # The form again: the one saved above is now out of date.
     data = {**form_data(superuser_client.get(url), "relationship_form"), "_save": "1"}
     data["topics-0-body_en"] = "<p>A real change.</p>"
+    data["topics-0-body_fr"] = "<p>Un vrai changement.</p>"
     assert superuser_client.post(url, data).status_code == 302
     demo.refresh_from_db()
     assert demo.content_modified_at > LONG_AGO
@@ -382,6 +389,7 @@ def test_restoring_an_office_keeps_its_status(superuser_client, demo):
     data = {**form_data(superuser_client.get(url), "office_form"), "_save": "1"}
     original_name = data["name_fr"]
     data["name_fr"] = "Bureau renommé"
+    data["name_en"] = "Renamed office"
     assert superuser_client.post(url, data).status_code == 302
     earlier = Version.objects.get_for_object(office)[1]
     restore_url = admin_url("consulates_office_restore", "en", office.pk, earlier.pk)

@@ -521,7 +521,7 @@ class PublishingAdmin(WorkflowViews, TabbedTranslationAdmin):
                     or set(draft.authors.all()) <= {request.user}
                 ),
                 activities=Activity.objects.of(obj).select_related("user")[:5],
-                out_of_date=self.out_of_date(request, obj),
+                out_of_date=self.out_of_date(obj),
             )
         return super().change_view(request, object_id, form_url, context)
 

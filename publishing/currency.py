@@ -27,7 +27,7 @@ from django.utils import timezone
 from modeltranslation.translator import NotRegistered, translator
 
 from .languages import LANGUAGES
-from .models import TranslationSource
+from .models import TranslationSource, translated_texts
 
 CURRENT = "current"
 OUT_OF_DATE = "out_of_date"
@@ -139,16 +139,20 @@ def apply(obj, changes, rows, minor):
         row.outdated_at = outdated_at
         touched.append(row)
 
+    imported = translated_texts()
     for field, old, new, changed in changes:
         for language in changed:
             twin = other(language)
             if twin not in new:
                 continue
             mine = rows.get((field, language))
-            # A text that was blank or out of date is being translated: its
-            # twin is the source, and stays as it was.
-            translating = not old[language].strip() or (
-                mine is not None and mine.source_text != old[twin]
+            # A text that was blank or out of date, or one written as a
+            # translation (publishing.models.translations), is being
+            # translated: its twin is the source, and stays as it was.
+            translating = (
+                not old[language].strip()
+                or (mine is not None and mine.source_text != old[twin])
+                or (imported and key(obj, field, language) in imported)
             )
             # The changed text is written against the other's text as it is
             # (no row: current).

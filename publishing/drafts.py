@@ -186,3 +186,28 @@ def write(obj, values):
             child.save()
     obj.clean()
     return obj
+
+
+def text_values(values):
+    """Return {(object id, column): value} of every text `values` holds, the
+    object's own under id None."""
+    found = {(None, name): value for name, value in values["fields"].items()}
+    for rows in values["children"].values():
+        for row in rows:
+            for name, value in row["fields"].items():
+                found[(row["pk"], name)] = value
+    return found
+
+
+def unchanged(old, new, keys):
+    """Return the `keys` (publishing.currency.key) whose text is the same in
+    the values `old` and `new`: by object id and column."""
+    before, after = text_values(old), text_values(new)
+    kept = []
+    for each in keys:
+        _content_type, object_id, field, language = each.split(":")
+        column = f"{field}_{language}"
+        candidates = [(None, column), (int(object_id), column)]
+        if all(before.get(c) == after.get(c) for c in candidates):
+            kept.append(each)
+    return kept

@@ -47,6 +47,20 @@ def is_minor_change():
     return _minor_change.get()
 
 
+_translations = contextvars.ContextVar("translations", default=frozenset())
+
+
+def translations(keys):
+    """Within this block, the texts named by `keys` (publishing.currency.key)
+    are saved as translations of the other language's (an XLIFF import):
+    current with it, and leaving it current."""
+    return setting(_translations, frozenset(keys or ()))
+
+
+def translated_texts():
+    return _translations.get()
+
+
 def dates_held():
     """Within this block, saves leave "Date modified" to the caller
     (publishing.workflow moves it once for a whole change, if visitors see
@@ -434,6 +448,11 @@ class Draft(models.Model):
     )
     still_accurate = models.JSONField(
         _("translations confirmed still accurate"), default=list, blank=True
+    )
+    # The texts it writes as translations of the other language's (an XLIFF
+    # import), each a publishing.currency.key: they flag nothing out of date.
+    translations = models.JSONField(
+        _("texts written as translations"), default=list, blank=True
     )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="drafts", verbose_name=_("authors")

@@ -205,7 +205,7 @@ class WorkflowViews:
             changes=diffs.sections(obj, drafts.current(obj), draft.values),
             languages=languages,
             missing=built.missing_translations(),
-            out_of_date=self.out_of_date_choices(obj),
+            out_of_date=self.out_of_date(obj),
             confirmed=set(request.POST.getlist("still_accurate")),
             activities=Activity.objects.of(obj).select_related("user")[:10],
             may_publish=self.has_publish_permission(request, obj),
@@ -302,7 +302,7 @@ class WorkflowViews:
             ),
             done=gettext("Published."),
             companions=self.companions(obj),
-            out_of_date=self.out_of_date_choices(obj),
+            out_of_date=self.out_of_date(obj),
         )
 
     def unpublish_view(self, request, object_id):
@@ -397,16 +397,6 @@ class WorkflowViews:
 
     # Translations out of date (publishing.currency)
 
-    def out_of_date(self, request, obj):
-        """Return what the form lists as out of date: one dict per text."""
-        draft = Draft.of(obj)
-        return [
-            self.describe_out_of_date(obj, each, field, language, row)
-            for each, field, language, row in currency.out_of_date(
-                drafts.as_shown(obj, draft), minor=draft is not None and draft.minor
-            )
-        ]
-
     def describe_out_of_date(self, obj, each, field, language, row):
         twin = currency.other(language)
         source = currency.text(getattr(each, f"{field}_{twin}"))
@@ -450,15 +440,15 @@ class WorkflowViews:
             return f"{reverse(name, args=[each.pk])}#id_{field}_{language}"
         return self.url(obj, "change")
 
-    def out_of_date_choices(self, obj):
-        """What a Publisher may confirm still accurate while publishing `obj`
-        (with its draft, if any): one dict per out-of-date text."""
-        draft = Draft.of(obj)
+    def out_of_date(self, obj):
+        """Return the out-of-date texts of `obj` and what its page shows, as
+        its draft, if any, leaves them: one dict per text, for the form and
+        for a Publisher to confirm while publishing."""
+        _objects, found = workflow.as_drafted(obj)
         return [
             self.describe_out_of_date(obj, each, field, language, row)
-            for each, field, language, row in currency.out_of_date(
-                drafts.as_shown(obj, draft), minor=draft is not None and draft.minor
-            )
+            for each, field, language, status, row in found
+            if status == currency.OUT_OF_DATE
         ]
 
     def still_accurate_view(self, request, object_id):

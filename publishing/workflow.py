@@ -36,6 +36,7 @@ from .models import (
     Status,
     dates_held,
     minor_change,
+    translations,
 )
 
 Action = Activity.Action
@@ -216,6 +217,9 @@ def keep(live, user, values, minor):
             draft.publish_at = None
             draft.still_accurate = []
             draft.state = Draft.State.EDITING
+    if draft.translations:
+        # Texts changed by hand since are no longer the imported translations.
+        draft.translations = drafts.unchanged(draft.values, values, draft.translations)
     draft.values = values
     draft.based_on = live.version
     draft.save()
@@ -295,7 +299,8 @@ def publish(obj, user, version=None, at=None, comment="", link="", still_accurat
     still_accurate = set(still_accurate)
     if at is not None and at > now and live.is_live(now) and draft is not None:
         # Judged now, as the draft will make it; confirmed when applied.
-        outdated = currency.out_of_date(drafts.as_shown(live, draft), draft.minor)
+        with translations(draft.translations):
+            outdated = currency.out_of_date(drafts.as_shown(live, draft), draft.minor)
         refuse_out_of_date(live, outdated, still_accurate)
         draft.publish_at = at
         draft.scheduled_by = user
@@ -306,7 +311,8 @@ def publish(obj, user, version=None, at=None, comment="", link="", still_accurat
         record(live, Action.SCHEDULED, user, comment)
         return live
     if draft is not None:
-        live = write(live, draft.values, draft.minor)
+        with translations(draft.translations):
+            live = write(live, draft.values, draft.minor)
     live.publish_at = at if at is not None and at > now else live.publish_at
     missing = live.missing_translations()
     if any(missing.values()):
@@ -332,6 +338,17 @@ def publish(obj, user, version=None, at=None, comment="", link="", still_accurat
         )
     record(live, Action.PUBLISHED, user, comment)
     return live
+
+
+def as_drafted(obj):
+    """Return `obj` and what its page shows, with its draft applied if it has
+    one (drafts.as_shown), and [(object, field, language, status, row)] for
+    each text missing or out of date as the draft would leave it."""
+    draft = Draft.of(obj)
+    objects = drafts.as_shown(obj, draft)
+    with translations(draft.translations if draft else ()):
+        found = currency.problems(objects, draft is not None and draft.minor)
+    return objects, found
 
 
 def refuse_out_of_date(live, outdated, still_accurate):
@@ -455,7 +472,8 @@ def publish_due(now=None):
             # visitor's request this may run in (relations.cache).
             with transaction.atomic():
                 live = claim(live, None)
-                live = write(live, draft.values, draft.minor)
+                with translations(draft.translations):
+                    live = write(live, draft.values, draft.minor)
                 confirm_out_of_date(live, draft.scheduled_by, draft.still_accurate)
                 keep_revision(live, None, gettext_noop("Published as scheduled."))
                 draft.delete()

@@ -17,6 +17,7 @@ from publishing.admin import (
 )
 from publishing.languages import language_in_sentence
 from publishing.models import Draft, Status, minor_change
+from publishing.xliff_admin import XliffViews
 
 from .models import (
     Agreement,
@@ -81,7 +82,8 @@ class OrganizationLinkInline(ChildInline, admin.TabularInline):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(PublishingAdmin):
+class RelationshipAdmin(XliffViews, PublishingAdmin):
+    actions = [*PublishingAdmin.actions, "export_xliff"]
     list_display = [
         "title",
         "country_code",

@@ -138,6 +138,8 @@ class Unit:
     source_language: str
     target_language: str
     label: str = ""
+    # Its TranslationSource as the draft leaves it (currency.problems).
+    row: object = None
 
 
 def unit_id(obj, name):
@@ -150,8 +152,8 @@ def units(page, source, changed_only=False):
     objects, found = workflow.as_drafted(page)
     objects = [obj for obj in objects if obj.pk is not None]
     problems = {
-        (type(obj), obj.pk, name, language): status
-        for obj, name, language, status, _row in found
+        (type(obj), obj.pk, name, language): (status, row)
+        for obj, name, language, status, row in found
     }
     made = []
     for obj in objects:
@@ -160,7 +162,9 @@ def units(page, source, changed_only=False):
             source_blocks = blocks_of(getattr(obj, f"{name}_{source}"), rich)
             if not source_blocks:
                 continue
-            status = problems.get((type(obj), obj.pk, name, target), currency.CURRENT)
+            status, row = problems.get(
+                (type(obj), obj.pk, name, target), (currency.CURRENT, None)
+            )
             if changed_only and status == currency.CURRENT:
                 continue
             target_blocks = blocks_of(getattr(obj, f"{name}_{target}"), rich)
@@ -176,6 +180,7 @@ def units(page, source, changed_only=False):
                     source_language=source,
                     target_language=target,
                     label=text_label(page, obj, name),
+                    row=row,
                 )
             )
     return made

@@ -17,6 +17,7 @@ from publishing.admin import (
 )
 from publishing.languages import language_in_sentence
 from publishing.models import Draft, Status, minor_change
+from publishing.translation_editor import TranslationEditorViews
 from publishing.xliff_admin import XliffViews
 
 from .models import (
@@ -82,7 +83,7 @@ class OrganizationLinkInline(ChildInline, admin.TabularInline):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(XliffViews, PublishingAdmin):
+class RelationshipAdmin(TranslationEditorViews, XliffViews, PublishingAdmin):
     actions = [*PublishingAdmin.actions, "export_xliff"]
     list_display = [
         "title",

@@ -92,6 +92,8 @@ ADMIN = {
         "/{language}/admin/relations/relationship/{pk}/compare-languages/"
     ),
     "admin-official-languages": "/{language}/admin/official-languages/",
+    "admin-translate": "/{language}/admin/relations/relationship/{pk}/translate/",
+    "admin-xliff": "/{language}/admin/relations/relationship/{pk}/xliff/",
     "admin-still-accurate": (
         "/{language}/admin/relations/relationship/{pk}/still-accurate/"
         "?content_type={topic_type}&object_id={topic}&field=body&language=fr"
@@ -450,6 +452,8 @@ REVIEW_PAGES = [
     "admin-compare-languages",
     "admin-still-accurate",
     "admin-official-languages",
+    "admin-translate",
+    "admin-xliff",
 ]
 
 

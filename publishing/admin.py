@@ -19,6 +19,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +171,35 @@ class TranslationStatusFilter(admin.SimpleListFilter):
             if keep:
                 ids.append(obj.pk)
         return queryset.filter(pk__in=ids)
+
+
+def mark_out_of_date(form, inline_formsets, out_of_date):
+    """Give each out-of-date field of the form and its inlines a badge and
+    the change of the text it translates, in its help text (which the field
+    is described by)."""
+    if not out_of_date:
+        return
+    forms = [form] + [
+        each for inline in inline_formsets for each in inline.formset.forms
+    ]
+    for text in out_of_date:
+        for each in forms:
+            instance = each.instance
+            if (
+                type(instance) is type(text["object"])
+                and instance.pk == text["object"].pk
+                and text["column"] in each.fields
+            ):
+                field = each.fields[text["column"]]
+                field.help_text = format_html(
+                    '<span class="label-out-of-date">{}</span> {} '
+                    '<span class="word-diff" lang="{}">{}</span>{}',
+                    gettext("Out of date"),
+                    gettext("What changed in the text it translates:"),
+                    text["source_language"],
+                    text["diff"],
+                    format_html(" {}", field.help_text) if field.help_text else "",
+                )
 
 
 def out_of_date_counts(obj):
@@ -528,5 +558,10 @@ class PublishingAdmin(WorkflowViews, TabbedTranslationAdmin):
     def render_change_form(self, request, context, *args, **kwargs):
         context["error_summary"] = error_summary(
             context["adminform"].form, context.get("inline_admin_formsets", [])
+        )
+        mark_out_of_date(
+            context["adminform"].form,
+            context.get("inline_admin_formsets", []),
+            context.get("out_of_date", ()),
         )
         return super().render_change_form(request, context, *args, **kwargs)

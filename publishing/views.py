@@ -424,6 +424,8 @@ class WorkflowViews:
             "query": urlencode(params),
             "seen": seen_digest(source),
             "key": currency.key(each, field, language),
+            "object": each,
+            "column": f"{field}_{language}",
             "language_name": language_in_sentence(language),
             "label": text_label(obj, each, field),
             "link": self.text_link(obj, each, field, language),

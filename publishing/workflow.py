@@ -340,13 +340,28 @@ def publish(obj, user, version=None, at=None, comment="", link="", still_accurat
     return live
 
 
-def as_drafted(obj):
+def as_drafted(obj, parts_drafts=False):
     """Return `obj` and what its page shows, with its draft applied if it has
     one (drafts.as_shown), and [(object, field, language, status, row)] for
-    each text missing or out of date as the draft would leave it."""
+    each text missing or out of date as the draft would leave it.
+
+    `parts_drafts`: what has drafts of its own (a page's offices) is taken
+    with its draft too, as a translator working on it would see it.
+    """
     draft = Draft.of(obj)
     objects = drafts.as_shown(obj, draft)
-    with translations(draft.translations if draft else ()):
+    imported = set(draft.translations if draft else ())
+    if parts_drafts:
+        for index, each in enumerate(objects):
+            if each is obj or not hasattr(each, "draft_children"):
+                continue
+            own = Draft.of(each)
+            if own is not None:
+                objects[index], _parts = drafts.build(
+                    type(each).objects.get(pk=each.pk), own.values
+                )
+                imported.update(own.translations)
+    with translations(imported):
         found = currency.problems(objects, draft is not None and draft.minor)
     return objects, found
 

@@ -22,6 +22,7 @@ inline codes' tags from the current translation when it has the same codes
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass, field
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -42,6 +43,15 @@ VERSIONS = ("2.0", "1.2")
 # The limits the messages state: 5 MB, 10,000 units.
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNITS = 10_000
+# Deeper than any file a translation tool writes (xliff, file, group, unit,
+# segment, target, a few codes); a bound on the reader's recursion.
+MAX_DEPTH = 32
+# Only Unicode: a file declaring another encoding has been re-encoded by
+# something, or lies about its bytes.
+ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16"}
+DECLARED_ENCODING = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*\bencoding=["']([^"']{1,40})["']"""
+)
 
 BLOCKS = {"p", "h3", "h4", "li", "blockquote"}
 INLINE = {"a": "link", "strong": "fmt", "em": "fmt"}
@@ -70,12 +80,17 @@ def blocks_of(value, rich):
     if not value.strip():
         return []
     root = lxml_html.fragment_fromstring(value, create_parent="div")
-    found = [
+    found = leaf_blocks(root)
+    return [inline_of(element) for element in found] or [inline_of(root)]
+
+
+def leaf_blocks(root):
+    """The blocks of rich text that hold no other block, in order."""
+    return [
         element
         for element in root.iter(*BLOCKS)
         if not any(child.tag in BLOCKS for child in element.iterdescendants())
     ]
-    return [inline_of(element) for element in found] or [inline_of(root)]
 
 
 def inline_of(element):
@@ -149,7 +164,7 @@ def unit_id(obj, name):
 def units(page, source, changed_only=False):
     """Return the Units of `page` and what it shows, from `source`."""
     target = currency.other(source)
-    objects, found = workflow.as_drafted(page)
+    objects, found = workflow.as_drafted(page, parts_drafts=True)
     objects = [obj for obj in objects if obj.pk is not None]
     problems = {
         (type(obj), obj.pk, name, language): (status, row)
@@ -219,7 +234,10 @@ def export(page, source="en", version="2.0", changed_only=False):
     else:
         root = export_2_0(page, source, target, found)
     return etree.tostring(
-        root, xml_declaration=True, encoding="UTF-8", pretty_print=True
+        # Not indented: whitespace inside a <source> or <target> would be text.
+        root,
+        xml_declaration=True,
+        encoding="UTF-8",
     )
 
 
@@ -424,6 +442,13 @@ def read(data):
     """Parse an XLIFF 2.0 or 1.2 file; return Translated or raise Refused."""
     if len(data) > MAX_BYTES:
         raise Refused(too_big())
+    declared = DECLARED_ENCODING.match(data)
+    if declared and declared.group(1).decode("ascii", "replace").lower() not in (
+        ENCODINGS
+    ):
+        raise Refused(
+            gettext("The file must be in UTF-8 or UTF-16: nothing was imported.")
+        )
     try:
         root = fromstring(data, forbid_dtd=True)
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
@@ -433,15 +458,35 @@ def read(data):
                 "nothing was imported."
             )
         ) from None
-    except (ParseError, ValueError, UnicodeError):
+    except (ParseError, ValueError, UnicodeError, LookupError):
         raise Refused(
             gettext("The file is not well-formed XML: nothing was imported.")
         ) from None
+    if too_deep(root):
+        raise Refused(
+            gettext(
+                "The file nests elements more than %(depth)s deep: nothing was "
+                "imported."
+            )
+            % {"depth": MAX_DEPTH}
+        )
     if root.tag == f"{{{XLIFF_2}}}xliff":
         return read_2_0(root)
     if root.tag == f"{{{XLIFF_1}}}xliff":
         return read_1_2(root)
     raise Refused(gettext("The file is not XLIFF 2.0 or 1.2: nothing was imported."))
+
+
+def too_deep(root):
+    """True if elements nest deeper than MAX_DEPTH (looked at without
+    recursion: the reading below recurses, and only this deep)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
 
 
 def too_big():
@@ -451,13 +496,15 @@ def too_big():
 def languages(source, target):
     source, target = language_of(source), language_of(target)
     if source is None or target is None or source == target:
-        raise Refused(
-            gettext(
-                "The file’s languages must be English and French, one the "
-                "source and the other the target: nothing was imported."
-            )
-        )
+        raise Refused(languages_message())
     return Translated(source=source, target=target)
+
+
+def languages_message():
+    return gettext(
+        "The file’s languages must be English and French, one the source and "
+        "the other the target: nothing was imported."
+    )
 
 
 def too_many(count):
@@ -472,9 +519,7 @@ def read_2_0(root):
     found = languages(root.get("srcLang"), root.get("trgLang"))
     first = root.find(f"{x}file")
     found.page = "" if first is None else first.get("id", "")
-    all_units = root.findall(f"{x}file/{x}unit") + root.findall(
-        f"{x}file//{x}group//{x}unit"
-    )
+    all_units = list(root.iter(f"{x}unit"))
     too_many(len(all_units))
     for unit in all_units:
         unit_key = unit.get("id", "")
@@ -509,6 +554,12 @@ def read_1_2(root):
         raise Refused(gettext("The file holds no translations: nothing was imported."))
     found = languages(files[0].get("source-language"), files[0].get("target-language"))
     found.page = files[0].get("original", "")
+    for other_file in files[1:]:
+        also = languages(
+            other_file.get("source-language"), other_file.get("target-language")
+        )
+        if (also.source, also.target) != (found.source, found.target):
+            raise Refused(languages_message())
     groups = root.findall(f"{x}file/{x}body/{x}group")
     too_many(sum(len(group.findall(f"{x}trans-unit")) for group in groups))
     for group in groups:
@@ -557,6 +608,8 @@ def read_inline(element, x, code, data, unit_key):
         if child.tag == f"{x}{code}":
             if data is not None and child.get("dataRefStart") not in data:
                 raise Refused(mismatch(unit_key))
+            if not child.get("id"):
+                raise Refused(mismatch(unit_key))
             content.append(
                 (
                     "code",
@@ -598,7 +651,9 @@ class Plan:
     source changed since the export (left out), `untranslated` units with
     no translation yet (left out), `shared` changes to agreements and
     organizations, which have no drafts (left out: change them in their
-    own form)."""
+    own form), `unsupported` units of rich text with words outside its
+    blocks, which segments cannot carry (left out: the translation editor
+    can)."""
 
     source: str
     target: str
@@ -606,10 +661,13 @@ class Plan:
     stale: list = field(default_factory=list)
     untranslated: list = field(default_factory=list)
     shared: list = field(default_factory=list)
+    unsupported: list = field(default_factory=list)
 
     def digest(self):
         """A fingerprint of what would change, to confirm exactly that."""
-        text = "\n".join(f"{change.unit.id}\n{change.new}" for change in self.changes)
+        text = "\n".join(
+            f"{change.unit.id}\n{change.old}\n{change.new}" for change in self.changes
+        )
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -647,8 +705,9 @@ def plan(page, translated):
     for key, segments in translated.units.items():
         unit = current[key]
         for source, target, _done in segments:
-            if target is not None and sorted(code_ids(source)) != sorted(
-                code_ids(target)
+            ids = code_ids(source)
+            if len(set(ids)) != len(ids) or (
+                target is not None and sorted(ids) != sorted(code_ids(target))
             ):
                 raise Refused(mismatch(key))
         sources = [source for source, _target, _done in segments]
@@ -657,19 +716,60 @@ def plan(page, translated):
         ] != [len(codes_of(block)) for block in unit.source]:
             result.stale.append(unit)
             continue
-        if not all(target is not None and done for _s, target, done in segments):
+        if not all(
+            target is not None and done and plain(target).strip()
+            for _s, target, done in segments
+        ):
             result.untranslated.append(unit)
+            continue
+        if unit.rich and loose_text(currency.text(source_text(unit))):
+            result.unsupported.append(unit)
             continue
         new = rebuild(unit, segments)
         old = normal(getattr(unit.obj, f"{unit.field}_{unit.target_language}"), unit)
         if new == old:
             continue
+        check(unit, new)
         change = Change(unit=unit, old=old, new=new)
         if owner_of(page, unit.obj, owners) is None:
             result.shared.append(change)
         else:
             result.changes.append(change)
     return result
+
+
+def source_text(unit):
+    return getattr(unit.obj, f"{unit.field}_{unit.source_language}")
+
+
+def loose_text(value):
+    """True if rich text has words outside its leaf blocks (beside a nested
+    list, after a quotation's paragraphs): a file's segments cannot carry
+    them back."""
+    if not value.strip():
+        return False
+    root = lxml_html.fragment_fromstring(value, create_parent="div")
+    leaves = leaf_blocks(root)
+    if not leaves:
+        return False  # the whole text is one segment
+    inside = "".join("".join(leaf.itertext()) for leaf in leaves)
+    everything = "".join(root.itertext())
+    return "".join(everything.split()) != "".join(inside.split())
+
+
+def check(unit, new):
+    """Refuse a translation its field would not accept (too long, say)."""
+    model_field = type(unit.obj)._meta.get_field(f"{unit.field}_{unit.target_language}")
+    try:
+        model_field.clean(new, unit.obj)
+    except ValidationError as error:
+        raise Refused(
+            gettext(
+                "The translation of “%(label)s” is not valid (%(error)s): nothing "
+                "was imported."
+            )
+            % {"label": unit.label, "error": " ".join(error.messages)}
+        ) from None
 
 
 def draft_owners(page):
@@ -734,25 +834,30 @@ def rebuild(unit, segments):
     return fill(currency.text(source_text), rendered)
 
 
-def render(content, tags):
+def render(content, tags, in_link=False):
     out = []
     for part in content:
         if part[0] == "text":
             out.append(html.escape(part[1], quote=False))
-        else:
-            tag, attrs = tags[part[1]]
-            out.append(start_tag(tag, attrs) + render(part[3], tags) + f"</{tag}>")
+            continue
+        tag, attrs = tags[part[1]]
+        if tag == "a" and in_link:
+            # A link in a link: HTML cannot hold it.
+            raise Refused(
+                gettext(
+                    "A translation puts a link inside another link: nothing was "
+                    "imported."
+                )
+            )
+        inner = render(part[3], tags, in_link or tag == "a")
+        out.append(start_tag(tag, attrs) + inner + f"</{tag}>")
     return "".join(out)
 
 
 def fill(source_html, rendered):
     """Return `source_html` with its blocks' content replaced by `rendered`."""
     root = lxml_html.fragment_fromstring(source_html, create_parent="div")
-    found = [
-        element
-        for element in root.iter(*BLOCKS)
-        if not any(child.tag in BLOCKS for child in element.iterdescendants())
-    ] or [root]
+    found = leaf_blocks(root) or [root]
     for element, content in zip(found, rendered, strict=True):
         for child in list(element):
             element.remove(child)

@@ -23,7 +23,7 @@ from . import diffs, workflow, xliff
 from .languages import language_in_sentence
 
 # How long an uploaded file waits for its confirmation (seconds).
-UPLOAD_SECONDS = 3600
+UPLOAD_SECONDS = 1800
 
 
 def file_name(page, source, version):
@@ -135,6 +135,11 @@ class XliffViews:
             )
         try:
             result = xliff.plan(page, xliff.read(kept["data"]))
+        except xliff.Refused as refusal:
+            # The page changed so much since the preview that the file no
+            # longer fits it (a text it names is gone).
+            return self.xliff_page(request, page, import_error=refusal.messages[0])
+        try:
             if result.digest() != request.POST.get("digest"):
                 raise xliff.Refused(
                     gettext(
@@ -209,6 +214,7 @@ class XliffViews:
             changes=[described(change) for change in result.changes],
             shared=[described(change) for change in result.shared],
             stale=[unit.label for unit in result.stale],
+            unsupported=[unit.label for unit in result.unsupported],
             untranslated=[unit.label for unit in result.untranslated],
             token=token,
             digest=result.digest(),

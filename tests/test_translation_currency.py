@@ -485,3 +485,46 @@ def test_the_official_languages_report_lists_pages_and_since_when(
     for name in ("staff", "reviewer"):
         assert as_user(name).get(url).status_code == 403
     assert as_user("anonymous").get(url).status_code == 302
+
+
+def test_the_publish_page_offers_the_confirmation(make_relationship, as_user, people):
+    page = make_relationship(status=Status.DRAFT)
+    values = workflow.drafts.current(page)
+    values["fields"]["title_fr"] = "Relations Canada–Mexique (révisé)"
+    workflow.save(page, people["edith"], values, page.version)
+    paula = as_user("paula")
+    url = change_url(page, "publish")
+    shown = paula.get(url)
+    boxes = html(shown).select("#confirm-form input[name=still_accurate]")
+    assert len(boxes) == 1 and boxes[0]["value"] == currency.key(page, "title", "en")
+    label = html(shown).find("label", attrs={"for": boxes[0]["id"]}).text
+    assert "Title" in label and "English" in label
+    refused = paula.post(url, form_data(shown, "confirm-form"))
+    assert refused.status_code == 400
+    assert "out of date in English: Title" in html(refused).find(role="alert").text
+    assert fresh(page).status == Status.DRAFT
+    body = {**form_data(refused, "confirm-form"), "still_accurate": boxes[0]["value"]}
+    assert paula.post(url, body).status_code == 302
+    assert fresh(page).status == Status.PUBLISHED
+
+
+def test_each_out_of_date_field_has_a_badge_and_the_change(demo, as_user):
+    topic = demo.topics.order_by("sort_order").first()
+    topic.body_en = topic.body_en.replace("unique", "singular", 1)
+    topic.save()
+    page = html(as_user("edith").get(change_url(demo)))
+    index = next(
+        field["name"].split("-")[1]
+        for field in page.select("input[name$='-id']")
+        if field["name"].startswith("topics-") and field.get("value") == str(topic.pk)
+    )
+    help_text = page.find(id=f"id_topics-{index}-body_fr_helptext")
+    assert help_text.find(class_="label-out-of-date").text == "Out of date"
+    assert help_text.find("ins").text == "singular"
+    # Only that field has one.
+    badged = [
+        element["id"]
+        for element in page.select("[id$=_helptext]")
+        if element.find(class_="label-out-of-date")
+    ]
+    assert badged == [f"id_topics-{index}-body_fr_helptext"]

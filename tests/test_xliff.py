@@ -575,3 +575,208 @@ def test_the_change_list_action_exports_one_file_or_a_zip(
     assert both["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(both.content)).namelist()
     assert len(names) == 2 and all(name.endswith(".xlf") for name in names)
+
+
+# What an attacker's and a hurried editor's pass found
+
+
+def with_target(data, suffix, build):
+    """Give the first segment of the unit ending `suffix` a target built by
+    `build`, marked translated."""
+    root = etree.fromstring(data)
+    unit = next(u for u in root.iter(f"{X2}unit") if u.get("id").endswith(suffix))
+    segment = unit.find(f"{X2}segment")
+    target = segment.find(f"{X2}target")
+    if target is not None:
+        segment.remove(target)
+    build(etree.SubElement(segment, f"{X2}target"))
+    segment.set("state", "translated")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_confirming_after_the_page_lost_a_text_says_so(
+    make_relationship, make_topic, as_user
+):
+    page = make_relationship()
+    topic = make_topic(page)
+    data, _written = translate_all(xliff.export(page))
+    edith = as_user("edith")
+    confirm = hidden_fields(html(upload(edith, page, data)), "xliff-confirm-form")
+    topic.delete()
+    response = edith.post(xliff_url(page), confirm)
+    assert response.status_code == 400
+    assert "does not have" in html(response).find(role="alert").text
+    assert Draft.of(page) is None
+
+
+@pytest.mark.parametrize("version, tag", [("2.0", "mrk"), ("2.0", "pc"), ("1.2", "g")])
+def test_deeply_nested_codes_are_refused(demo, as_user, version, tag):
+    data = xliff.export(demo, version=version)
+    nested = f'<{tag} id="m">' * 5000 + "x" + f"</{tag}>" * 5000
+    data = replace(data, "États-Unis</target>", f"{nested}</target>")
+    response = upload(as_user("edith"), demo, data)
+    assert response.status_code == 400
+    assert "more than 32 deep" in html(response).find(role="alert").text
+
+
+def test_nested_groups_are_read_at_once_and_once(demo):
+    depth = 30
+    data, _written = translate_all(xliff.export(demo))
+    root = etree.fromstring(data)
+    file = root.find(f"{X2}file")
+    holder = file
+    for number in range(depth - 5):
+        holder = etree.SubElement(holder, f"{X2}group", id=f"g{number}")
+    for unit in file.findall(f"{X2}unit"):
+        holder.append(unit)
+    assert xliff.plan(demo, xliff.read(etree.tostring(root))).changes
+    deep = (
+        f'<xliff xmlns="{xliff.XLIFF_2}" version="2.0" srcLang="en" trgLang="fr">'
+        f'<file id="relations.relationship.{demo.pk}">'
+        + "<group>" * 32000
+        + "</group>" * 32000
+        + "</file></xliff>"
+    ).encode()
+    began = time.perf_counter()
+    assert "deep" in refused(demo, deep)
+    assert time.perf_counter() - began < 2
+
+
+@pytest.mark.parametrize("encoding", ["x-foo", "rot13", "base64", "ISO-8859-1"])
+def test_a_file_declaring_another_encoding_is_refused(demo, as_user, encoding):
+    data = xliff.export(demo).replace(
+        b"encoding='UTF-8'", f"encoding='{encoding}'".encode(), 1
+    )
+    response = upload(as_user("edith"), demo, data)
+    assert response.status_code == 400
+    assert "UTF-8" in html(response).find(role="alert").text
+
+
+@pytest.mark.parametrize(
+    "body_en, body_fr",
+    [
+        (
+            "<ul><li>Parent item<ul><li>Child item</li></ul></li></ul>",
+            "<ul><li>Élément parent<ul><li>Élément enfant</li></ul></li></ul>",
+        ),
+        (
+            "<blockquote><p>Quoted.</p>Said the minister</blockquote>",
+            "<blockquote><p>Cité.</p>A dit la ministre</blockquote>",
+        ),
+    ],
+)
+def test_text_segments_cannot_carry_is_left_out_not_left_in_english(
+    make_relationship, make_topic, people, body_en, body_fr
+):
+    page = make_relationship()
+    make_topic(page, body_en=body_en, body_fr=body_fr)
+    data, _written = translate_all(xliff.export(page))
+    result = xliff.plan(page, xliff.read(data))
+    assert [unit.field for unit in result.unsupported] == ["body"]
+    assert "body" not in {change.unit.field for change in result.changes}
+
+
+def test_an_offices_own_draft_is_what_the_file_is_matched_with(demo, people):
+    office = demo.offices.order_by("pk").first()
+    data, _written = translate_all(xliff.export(fresh(demo)))
+    values = workflow.drafts.current(office)
+    values["fields"]["name_en"] = "Name revised in the draft"
+    values["fields"]["name_fr"] = "Nom révisé dans l’ébauche"
+    workflow.save_draft(office, people["eric"], values, office.version)
+    result = xliff.plan(fresh(demo), xliff.read(data))
+    key = xliff.unit_id(office, "name")
+    assert key in {unit.id for unit in result.stale}
+    assert key not in {change.unit.id for change in result.changes}
+
+
+def test_a_translation_its_field_would_refuse_is_refused(make_relationship):
+    page = make_relationship(status="draft")
+    data = with_target(
+        xliff.export(page), ".title", lambda t: setattr(t, "text", "x" * 5000)
+    )
+    assert "“Title” is not valid" in refused(page, data)
+
+
+def test_an_empty_target_is_not_translated_yet(make_relationship):
+    page = make_relationship(status="draft")
+    data = with_target(xliff.export(page), ".partner_name", lambda t: None)
+    result = xliff.plan(page, xliff.read(data))
+    assert [unit.field for unit in result.untranslated] == ["partner_name"]
+
+
+def test_a_colleagues_edit_after_the_preview_is_not_overwritten(
+    make_relationship, as_user, people
+):
+    page = make_relationship(status="draft")
+    data, _written = translate_all(xliff.export(page))
+    edith = as_user("edith")
+    confirm = hidden_fields(html(upload(edith, page, data)), "xliff-confirm-form")
+    page = fresh(page)
+    values = workflow.drafts.current(page)
+    values["fields"]["title_fr"] = "Titre corrigé par Éric"
+    workflow.save_draft(page, people["eric"], values, page.version)
+    response = edith.post(xliff_url(page), confirm)
+    assert response.status_code == 400
+    assert Draft.of(page).values["fields"]["title_fr"] == "Titre corrigé par Éric"
+
+
+def test_duplicate_or_missing_code_ids_are_refused(make_relationship, make_topic):
+    page = make_relationship()
+    make_topic(
+        page,
+        body_en='<p><a href="https://e.ca/en">Guide</a> and <strong>this</strong></p>',
+        body_fr='<p><a href="https://e.ca/fr">Guide</a> et <strong>ceci</strong></p>',
+    )
+    data, _written = translate_all(xliff.export(page))
+    assert "do not match" in refused(page, data.replace(b'<pc id="2"', b'<pc id="1"'))
+    assert "do not match" in refused(page, data.replace(b'<pc id="2"', b"<pc "))
+
+
+def test_a_link_put_inside_another_link_is_refused(make_relationship, make_topic):
+    page = make_relationship()
+    make_topic(
+        page,
+        body_en='<p><a href="https://e.ca/1">One</a> <a href="https://e.ca/2">Two</a></p>',
+        body_fr='<p><a href="https://e.ca/1">Un</a> <a href="https://e.ca/2">Deux</a></p>',
+    )
+
+    def nest(target):
+        outer = etree.SubElement(target, f"{X2}pc", id="1", dataRefStart="d1")
+        outer.text = "Un "
+        inner = etree.SubElement(outer, f"{X2}pc", id="2", dataRefStart="d2")
+        inner.text = "Deux"
+
+    assert "inside another link" in refused(
+        page, with_target(xliff.export(page), ".body", nest)
+    )
+
+
+def test_a_1_2_file_whose_other_file_names_other_languages_is_refused(
+    make_relationship,
+):
+    page = make_relationship()
+    data, _written = translate_all(xliff.export(page, version="1.2"), "1.2")
+    root = etree.fromstring(data)
+    etree.SubElement(
+        root,
+        f"{X1}file",
+        **{"source-language": "de", "target-language": "ja", "original": "x"},
+    )
+    assert "English and French" in refused(page, etree.tostring(root))
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.2"])
+def test_a_block_wrapped_in_a_code_round_trips_untouched(
+    make_relationship, make_topic, version
+):
+    page = make_relationship()
+    body = '<ul><li><a href="https://e.ca/a">Guide</a></li><li><strong>Bold</strong></li></ul>'
+    make_topic(page, body_en=body, body_fr=body.replace("Guide", "Le guide"))
+    root = etree.fromstring(xliff.export(page, version=version))
+    x = X2 if version == "2.0" else X1
+    # No indentation inside a source: it would be text for the translator.
+    for source in root.iter(f"{x}source"):
+        assert not source.text or source.text.strip()
+    for element in root.iter(f"{x}segment", f"{x}target"):
+        element.set("state", "translated")
+    assert xliff.plan(page, xliff.read(etree.tostring(root))).changes == []

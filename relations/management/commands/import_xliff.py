@@ -50,6 +50,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {line}")
         for title, units in (
             ("Left out, the source changed since the export", result.stale),
+            (
+                "Left out, text beside a nested list or quotation "
+                "(use the translation editor)",
+                result.unsupported,
+            ),
             ("Left out, not translated yet", result.untranslated),
         ):
             for unit in units:

@@ -19,6 +19,8 @@ so the admin, imports and the shell all record it; `QuerySet.update()` and
 `bulk_create()`, which call no `save`, do not.
 """
 
+import hashlib
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete
@@ -70,6 +72,20 @@ def key(obj, field, language):
     "content type id:object id:field:language"."""
     content_type = ContentType.objects.get_for_model(obj).pk
     return f"{content_type}:{obj.pk}:{field}:{language}"
+
+
+def digest(value):
+    """Return a short fingerprint of a text, to tell whether it is still the
+    one a person read."""
+    return hashlib.sha256(text(value).encode()).hexdigest()[:16]
+
+
+def confirmation(obj, field, language):
+    """Name a Publisher's "Still accurate" for `obj`'s text of `field` in
+    `language`, as read against the other language's text as it is now:
+    "key|fingerprint". It confirms nothing once that text changes."""
+    source = getattr(obj, f"{field}_{other(language)}")
+    return f"{key(obj, field, language)}|{digest(source)}"
 
 
 def sources_of(obj):
@@ -146,13 +162,21 @@ def apply(obj, changes, rows, minor):
             if twin not in new:
                 continue
             mine = rows.get((field, language))
-            # A text that was blank or out of date, or one written as a
-            # translation (publishing.models.translations), is being
-            # translated: its twin is the source, and stays as it was.
-            translating = (
-                not old[language].strip()
-                or (mine is not None and mine.source_text != old[twin])
-                or (imported and key(obj, field, language) in imported)
+            written_against = imported.get(key(obj, field, language))
+            if written_against is not None:
+                # A translation (publishing.models.translations): current
+                # with the text it translates, if that is still the twin's;
+                # the twin stays as it was.
+                if written_against == new[twin]:
+                    if mine is not None:
+                        keep(field, language, new[twin], None)
+                else:
+                    keep(field, language, written_against, now)
+                continue
+            # A text that was blank or out of date is being translated: its
+            # twin is the source, and stays as it was.
+            translating = not old[language].strip() or (
+                mine is not None and mine.source_text != old[twin]
             )
             # The changed text is written against the other's text as it is
             # (no row: current).

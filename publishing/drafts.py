@@ -199,15 +199,15 @@ def text_values(values):
     return found
 
 
-def unchanged(old, new, keys):
-    """Return the `keys` (publishing.currency.key) whose text is the same in
-    the values `old` and `new`: by object id and column."""
+def unchanged(old, new, sources):
+    """Return the items of `sources` ({publishing.currency.key: text}) whose
+    text is the same in the values `old` and `new`: by object id and column."""
     before, after = text_values(old), text_values(new)
-    kept = []
-    for each in keys:
+    kept = {}
+    for each, source in sources.items():
         _content_type, object_id, field, language = each.split(":")
         column = f"{field}_{language}"
         candidates = [(None, column), (int(object_id), column)]
         if all(before.get(c) == after.get(c) for c in candidates):
-            kept.append(each)
+            kept[each] = source
     return kept

@@ -47,18 +47,21 @@ def is_minor_change():
     return _minor_change.get()
 
 
-_translations = contextvars.ContextVar("translations", default=frozenset())
+_translations = contextvars.ContextVar("translations", default=None)
 
 
-def translations(keys):
-    """Within this block, the texts named by `keys` (publishing.currency.key)
-    are saved as translations of the other language's (an XLIFF import):
-    current with it, and leaving it current."""
-    return setting(_translations, frozenset(keys or ()))
+def translations(sources):
+    """Within this block, the texts named by the keys of `sources`
+    ({publishing.currency.key: the other language's text it translates})
+    are saved as translations of that text (an import, the translation
+    editor): current with it if it is still the other language's text,
+    out of date against it if not; either way the other language stays as
+    it was."""
+    return setting(_translations, dict(sources or {}))
 
 
 def translated_texts():
-    return _translations.get()
+    return _translations.get() or {}
 
 
 def dates_held():
@@ -449,10 +452,12 @@ class Draft(models.Model):
     still_accurate = models.JSONField(
         _("translations confirmed still accurate"), default=list, blank=True
     )
-    # The texts it writes as translations of the other language's (an XLIFF
-    # import), each a publishing.currency.key: they flag nothing out of date.
+    # The texts it writes as translations (an XLIFF import, the translation
+    # editor): {publishing.currency.key: the other language's text each
+    # translates}. Publishing them flags nothing out of date, unless that
+    # text changed since.
     translations = models.JSONField(
-        _("texts written as translations"), default=list, blank=True
+        _("texts written as translations"), default=dict, blank=True
     )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="drafts", verbose_name=_("authors")

@@ -18,6 +18,11 @@ from . import currency, diffs, workflow, xliff
 from .languages import language_in_sentence
 
 
+def seen(unit, target):
+    source = getattr(unit.obj, f"{unit.field}_{unit.source_language}")
+    return f"{currency.digest(source)}:{currency.digest(target)}"
+
+
 class TranslationForm(forms.Form):
     """One field per text of the translation, named by its unit id; each the
     model field's own form field (the rich-text editor for rich text)."""
@@ -35,9 +40,16 @@ class TranslationForm(forms.Form):
             field.required = False
             field.label = unit.label
             self.fields[unit.id] = field
-            self.initial[unit.id] = currency.text(
+            shown = currency.text(
                 getattr(unit.obj, f"{unit.field}_{unit.target_language}")
             )
+            self.initial[unit.id] = shown
+            # What the form showed of the source and the translation, to tell
+            # the translator's changes from others' made meanwhile.
+            self.fields[f"shown:{unit.id}"] = forms.CharField(
+                widget=forms.HiddenInput, required=False
+            )
+            self.initial[f"shown:{unit.id}"] = seen(unit, shown)
 
 
 class TranslationEditorViews:
@@ -122,15 +134,32 @@ class TranslationEditorViews:
         )
 
     def translation_changes(self, page, form, source):
-        """Return an xliff.Plan of the texts the form changes."""
+        """Return an xliff.Plan of the texts the form changes; refuse
+        (ValidationError) if one of them, or the text it translates, changed
+        since the form was opened."""
         result = xliff.Plan(source=source, target=currency.other(source))
         for unit in form.units:
             new = currency.text(form.cleaned_data.get(unit.id))
             old = currency.text(
                 getattr(unit.obj, f"{unit.field}_{unit.target_language}")
             )
-            if new.strip() != old.strip():
-                result.changes.append(xliff.Change(unit=unit, old=old, new=new))
+            shown = form.cleaned_data.get(f"shown:{unit.id}") or ""
+            target_seen = shown.partition(":")[2]
+            if new.strip() == old.strip() or currency.digest(new) == target_seen:
+                continue  # not changed here
+            if shown != seen(unit, old):
+                # The source or the translation changed since the form was
+                # opened: this answers a text no longer there, or would undo
+                # someone's change.
+                raise ValidationError(
+                    gettext(
+                        "“%(label)s” changed since you opened this page: nothing "
+                        "was saved. Open it again to see the changes, then redo "
+                        "yours."
+                    )
+                    % {"label": unit.label}
+                )
+            result.changes.append(xliff.Change(unit=unit, old=old, new=new))
         return result
 
     def shown_text(self, obj, column):

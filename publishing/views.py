@@ -6,7 +6,6 @@ user's permission itself; these views only ask and show.
 """
 
 import datetime
-import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -422,8 +421,9 @@ class WorkflowViews:
             "source_language": twin,
             "params": params,
             "query": urlencode(params),
-            "seen": seen_digest(source),
+            "seen": currency.digest(source),
             "key": currency.key(each, field, language),
+            "confirmation": currency.confirmation(each, field, language),
             "object": each,
             "column": f"{field}_{language}",
             "language_name": language_in_sentence(language),
@@ -625,12 +625,6 @@ class WorkflowViews:
             done=done,
             in_history=True,
         )
-
-
-def seen_digest(text):
-    """Return what a form keeps of the source text it showed, to tell if it
-    changed before the answer came."""
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def parse_version(value):

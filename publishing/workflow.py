@@ -167,7 +167,13 @@ def save(obj, user, values, version, minor=False):
     visible = live.status in VISIBLE
     if visible:
         before = outdated_keys(live)
-    live = write(live, values, minor)
+    # The form showed the draft: the translations it holds, unless changed
+    # by hand in the form, are still translations.
+    imported = (
+        drafts.unchanged(draft.values, values, draft.translations) if draft else {}
+    )
+    with translations(imported):
+        live = write(live, values, minor)
     if visible:
         # What visitors see changes now: the publishing gate's rule, for
         # the texts this change puts out of date.
@@ -305,7 +311,8 @@ def publish(obj, user, version=None, at=None, comment="", link="", still_accurat
         draft.publish_at = at
         draft.scheduled_by = user
         draft.still_accurate = sorted(
-            currency.key(obj, field, language) for obj, field, language, _ in outdated
+            currency.confirmation(obj, field, language)
+            for obj, field, language, _ in outdated
         )
         draft.save()
         record(live, Action.SCHEDULED, user, comment)
@@ -350,7 +357,7 @@ def as_drafted(obj, parts_drafts=False):
     """
     draft = Draft.of(obj)
     objects = drafts.as_shown(obj, draft)
-    imported = set(draft.translations if draft else ())
+    imported = dict(draft.translations if draft else {})
     if parts_drafts:
         for index, each in enumerate(objects):
             if each is obj or not hasattr(each, "draft_children"):
@@ -367,16 +374,24 @@ def as_drafted(obj, parts_drafts=False):
 
 
 def refuse_out_of_date(live, outdated, still_accurate):
-    """Raise NotTranslated if a text of `outdated` is not confirmed."""
-    left = [each for each in outdated if currency.key(*each[:3]) not in still_accurate]
+    """Raise NotTranslated if a text of `outdated` is not confirmed:
+    `still_accurate` must hold its currency.confirmation, made against the
+    source text as it is (one read before the source changed confirms
+    nothing)."""
+    confirmed = set(still_accurate)
+    left = [
+        each for each in outdated if currency.confirmation(*each[:3]) not in confirmed
+    ]
     if left:
         raise NotTranslated(live, {}, left)
 
 
 def confirm_out_of_date(live, user, still_accurate):
     """The publishing gate's second half: refuse while a text of `live` or
-    of what its page shows is out of date, unless `still_accurate` names it;
-    record those it names as confirmed by `user`."""
+    of what its page shows is out of date, unless `still_accurate` confirms
+    it and `user` may still publish it; record those as confirmed by `user`."""
+    if user is None or not may_publish(user, live):
+        still_accurate = ()
     outdated = currency.out_of_date(live.shown_objects())
     refuse_out_of_date(live, outdated, still_accurate)
     for each, field, language, _row in outdated:

@@ -890,6 +890,10 @@ def apply(page, user, result):
         for change in changes:
             obj = change.unit.obj
             column = f"{change.unit.field}_{language}"
+            model_field = type(obj)._meta.get_field(column)
+            if hasattr(model_field, "sanitized"):
+                # Rich text waits in the draft as a save would store it.
+                change.new = model_field.sanitized(change.new)
             if obj == owner and type(obj) is type(owner):
                 values["fields"][column] = change.new
                 continue
@@ -898,10 +902,15 @@ def apply(page, user, result):
                     if row["pk"] == obj.pk and column in row["fields"]:
                         row["fields"][column] = change.new
         draft = workflow.save_draft(owner, user, values, owner.version)
-        # Written as translations: publishing them flags nothing out of date.
-        draft.translations = sorted(
-            {*draft.translations, *(change_key(change) for change in changes)}
-        )
+        # Written as translations of the source as it is: publishing them
+        # flags nothing out of date, unless the source changes first.
+        draft.translations = {
+            **draft.translations,
+            **{
+                change_key(change): currency.text(source_text(change.unit))
+                for change in changes
+            },
+        }
         draft.save(update_fields=["translations"])
         drafted.append(owner)
     return drafted

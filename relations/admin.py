@@ -9,13 +9,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
+from publishing import currency
 from publishing.admin import (
     ChildInline,
     MinorChangeForm,
     PublishingAdmin,
     TranslationStatusFilter,
 )
-from publishing.languages import language_in_sentence
+from publishing.languages import LANGUAGES, describe_out_of_date, language_in_sentence
 from publishing.models import Draft, Status, minor_change
 from publishing.translation_editor import TranslationEditorViews
 from publishing.xliff_admin import XliffViews
@@ -156,10 +157,50 @@ def listed_by_a_scheduled_draft(item):
     return False
 
 
+class LinkedItemForm(MinorChangeForm):
+    """An agreement's or organization's form: while a page visitors see lists
+    it, a change may not leave its other language out of date (the
+    publishing gate's rule for what is live), unless it is minor."""
+
+    def clean(self):
+        cleaned = super().clean()
+        item = self.instance
+        if (
+            item.pk is None
+            or cleaned.get("minor_change")
+            or not (item.must_stay_complete())
+        ):
+            return cleaned
+        before = currency.out_of_date([item])
+        changed = type(item).objects.get(pk=item.pk)
+        for name in currency.translated_fields(type(item)):
+            for language in LANGUAGES:
+                column = f"{name}_{language}"
+                if column in cleaned:
+                    setattr(changed, column, cleaned[column])
+        known = {currency.key(*each[:3]) for each in before}
+        left = [
+            each
+            for each in currency.out_of_date([changed])
+            if currency.key(*each[:3]) not in known
+        ]
+        if left:
+            raise forms.ValidationError(
+                gettext(
+                    "A page visitors see lists this, and the change would leave "
+                    "its translation out of date (%(outdated)s). Change both "
+                    "languages together, or mark the change minor if it does not "
+                    "change the meaning."
+                )
+                % {"outdated": describe_out_of_date(item, left)}
+            )
+        return cleaned
+
+
 class LinkedItemAdmin(TabbedTranslationAdmin):
     list_display = ["name", "url", "page_count"]
     search_fields = ["name_en", "name_fr"]
-    form = MinorChangeForm
+    form = LinkedItemForm
     fields = ["name", "url", "minor_change"]
 
     def get_queryset(self, request):

@@ -107,6 +107,11 @@ class RichTextField(ProseEditorField):
         setattr(model_instance, self.attname, value)
         return value
 
+    def sanitized(self, value):
+        """Return `value` as a save would store it (the allow-list applied):
+        for values that wait in a draft (publishing.xliff.apply)."""
+        return sanitize(value)
+
     def rendered(self, value):
         """Return `value` as HTML safe to show staff (a side-by-side view)."""
         return mark_safe(sanitize(value))

@@ -147,8 +147,17 @@ def test_publishing_a_draft_records_it(make_relationship, make_topic, people):
     ] == [(topic, "body", "fr")]
     assert Draft.of(page) is not None
     assert state(topic, "body", "fr") == currency.CURRENT
+    # What a Publisher ticks: the text against the source as the draft has it.
+    key = currency.confirmation(*refused.value.outdated[0][:3])
+    assert key.startswith(currency.key(topic, "body", "fr") + "|")
+    # A confirmation against the English as it was before confirms nothing.
+    with pytest.raises(NotTranslated):
+        workflow.publish(
+            page,
+            people["paula"],
+            still_accurate=[currency.confirmation(topic, "body", "fr")],
+        )
     # An Editor's confirmation is not a Publisher's.
-    key = currency.key(topic, "body", "fr")
     with pytest.raises(workflow.NotAllowed):
         workflow.publish(page, people["edith"], still_accurate=[key])
     workflow.publish(page, people["paula"], still_accurate=[key])
@@ -195,7 +204,7 @@ def test_a_page_not_yet_published_is_saved_then_refused_at_publication(
         workflow.publish(fresh(page), people["paula"])
     assert "out of date in English: Title" in str(refused.value)
     assert fresh(page).status == Status.DRAFT
-    key = currency.key(page, "title", "en")
+    key = currency.confirmation(fresh(page), "title", "en")
     workflow.publish(fresh(page), people["paula"], still_accurate=[key])
     assert fresh(page).status == Status.PUBLISHED
     assert state(page, "title", "en") == currency.CURRENT
@@ -209,10 +218,10 @@ def test_a_scheduled_publication_keeps_the_publishers_confirmation(
     values["fields"]["summary_en"] = "From next week."
     workflow.save_draft(page, people["edith"], values, page.version)
     when = timezone.now() + datetime.timedelta(days=7)
-    with pytest.raises(NotTranslated):
+    with pytest.raises(NotTranslated) as refused:
         workflow.publish(fresh(page), people["paula"], at=when)
     assert Draft.of(page).publish_at is None
-    key = currency.key(page, "summary", "fr")
+    key = currency.confirmation(*refused.value.outdated[0][:3])
     workflow.publish(fresh(page), people["paula"], at=when, still_accurate=[key])
     draft = Draft.of(page)
     assert draft.still_accurate == [key] and draft.scheduled_by == people["paula"]
@@ -235,7 +244,9 @@ def test_a_scheduled_draft_changed_since_is_not_confirmed_by_the_schedule(
     values["fields"]["summary_en"] = "From next week."
     workflow.save_draft(page, people["edith"], values, page.version)
     when = timezone.now() + datetime.timedelta(days=7)
-    key = currency.key(page, "summary", "fr")
+    with pytest.raises(NotTranslated) as refused:
+        workflow.publish(fresh(page), people["paula"], at=when)
+    key = currency.confirmation(*refused.value.outdated[0][:3])
     workflow.publish(fresh(page), people["paula"], at=when, still_accurate=[key])
     values["fields"]["summary_en"] = "From next week, changed."
     workflow.save_draft(fresh(page), people["edith"], values, fresh(page).version)
@@ -496,7 +507,8 @@ def test_the_publish_page_offers_the_confirmation(make_relationship, as_user, pe
     url = change_url(page, "publish")
     shown = paula.get(url)
     boxes = html(shown).select("#confirm-form input[name=still_accurate]")
-    assert len(boxes) == 1 and boxes[0]["value"] == currency.key(page, "title", "en")
+    assert len(boxes) == 1
+    assert boxes[0]["value"] == currency.confirmation(fresh(page), "title", "en")
     label = html(shown).find("label", attrs={"for": boxes[0]["id"]}).text
     assert "Title" in label and "English" in label
     refused = paula.post(url, form_data(shown, "confirm-form"))

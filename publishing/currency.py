@@ -101,14 +101,21 @@ def record(obj, before, *, minor=False):
 
     `before`: its column values as last read or saved ({"title_en": …}); a
     column missing from it (deferred) is taken as unchanged; None for a new
-    object, whose languages are all current.
+    object, whose texts were all blank (a text written in one language only
+    is missing in the other from now).
     """
-    if before is None or not translated_fields(type(obj)):
+    fields = translated_fields(type(obj))
+    if not fields:
         return
+    adding = before is None
+    if adding:
+        before = {
+            f"{field}_{language}": "" for field in fields for language in LANGUAGES
+        }
     changes = changed_texts(obj, before)
     if not changes:
         return
-    rows = sources_of(obj)
+    rows = {} if adding else sources_of(obj)
     for row in apply(obj, changes, rows, minor):
         row.save()
 
@@ -173,6 +180,9 @@ def apply(obj, changes, rows, minor):
                 else:
                     keep(field, language, written_against, now)
                 continue
+            if not new[language].strip():
+                # Blanked: missing (below), and no change its twin must follow.
+                continue
             # A text that was blank or out of date is being translated: its
             # twin is the source, and stays as it was.
             translating = not old[language].strip() or (
@@ -198,6 +208,14 @@ def apply(obj, changes, rows, minor):
             elif row.source_text == new[language]:
                 # Back to the text the twin translates.
                 keep(field, twin, row.source_text, None)
+        for language in new:
+            # A blank text beside a written one is missing: since when it
+            # became so (its row's outdated_at), kept until it is written.
+            mine = rows.get((field, language))
+            if not new[language].strip() and new[other(language)].strip():
+                if mine is None or mine.outdated_at is None:
+                    # Due against the other language's text as it is.
+                    keep(field, language, new[other(language)], now)
     return touched
 
 
@@ -247,9 +265,9 @@ def problems(objects, minor=False):
 
 
 def since(found, row):
-    """Return when an out-of-date text became so, in local time; None for a
-    missing text (not tracked) or a current one."""
-    if found != OUT_OF_DATE or row is None or row.outdated_at is None:
+    """Return when a text became out of date or missing, in local time; None
+    for a current one, or a missing one from before this was recorded."""
+    if found == CURRENT or row is None or row.outdated_at is None:
         return None
     return timezone.localtime(row.outdated_at)
 

@@ -540,3 +540,38 @@ def test_each_out_of_date_field_has_a_badge_and_the_change(demo, as_user):
         if element.find(class_="label-out-of-date")
     ]
     assert badged == [f"id_topics-{index}-body_fr_helptext"]
+
+
+def test_a_missing_text_is_missing_since_it_became_so(
+    make_relationship, make_topic, time_machine
+):
+    page = make_relationship()
+    topic = make_topic(page, closing_en="<p>More to come.</p>", closing_fr="")
+    created = timezone.now()
+    rows = currency.problems([fresh(topic)])
+    [(_obj, field, language, found, row)] = [p for p in rows if p[1] == "closing"]
+    assert (field, language, found) == ("closing", "fr", currency.MISSING)
+    assert abs(currency.since(found, row) - created) < datetime.timedelta(seconds=5)
+    # Still missing a day later: since the first moment, not the latest save.
+    time_machine.move_to(created + datetime.timedelta(days=1))
+    topic = fresh(topic)
+    topic.closing_en = "<p>More to come soon.</p>"
+    topic.save()
+    [(_obj, _field, _language, found, row)] = [
+        p for p in currency.problems([fresh(topic)]) if p[1] == "closing"
+    ]
+    assert currency.since(found, row).date() == timezone.localtime(created).date()
+    # Written: current, and no "since".
+    topic = fresh(topic)
+    topic.closing_fr = "<p>La suite bientôt.</p>"
+    topic.save()
+    assert currency.status(fresh(topic), "closing", "fr")[0] == currency.CURRENT
+    # Blanked again on a live object: missing from now.
+    topic = fresh(topic)
+    topic.closing_fr = ""
+    topic.save()
+    [(_obj, _field, _language, found, row)] = [
+        p for p in currency.problems([fresh(topic)]) if p[1] == "closing"
+    ]
+    assert found == currency.MISSING
+    assert currency.since(found, row).date() == timezone.localdate()

@@ -129,6 +129,8 @@ def test_two_instances_share_pages_edits_and_rate_limits(stack):
         change = f"/en/admin/relations/relationship/{page_id}/change/"
         data = {**form_data(Page(editor.get(change)), "relationship_form")}
         data["title_en"] = "Canada and the United States: partners"
+        # Both languages: a live page's translation may not be left out of date.
+        data["title_fr"] = "Le Canada et les États-Unis : partenaires"
         data["_save"] = "1"
         editor.post(change, data)
 

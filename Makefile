@@ -40,15 +40,17 @@ run: install ## Serve the demo site at http://127.0.0.1:8000 (SQLite, debug)
 	DJANGO_DEBUG=1 $(MANAGE) load_demo
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-test: install ## Run the fast tests, everything but servers and browsers (a few minutes)
-	$(VENV)/bin/pytest -m "not slow"
+# Tests run on every core (pytest-xdist); the slow ones, servers and browsers
+# that wait on each other, on two at most.
+test: install ## Run the fast tests, everything but servers and browsers (about a minute)
+	$(VENV)/bin/pytest -n auto -m "not slow"
 
 test-slow: install ## Run the slow tests: gunicorn, Chromium, outages, 1,000 hostile inputs each
-	$(VENV)/bin/pytest -m slow
-	HYPOTHESIS_PROFILE=thorough $(VENV)/bin/pytest tests/test_hostile_input.py
+	$(VENV)/bin/pytest -n 2 -m slow
+	HYPOTHESIS_PROFILE=thorough $(VENV)/bin/pytest -n 2 tests/test_hostile_input.py
 
 test-all: install ## Run every test, slow ones included (DATABASE_URL=postgres://... too)
-	HYPOTHESIS_PROFILE=thorough $(VENV)/bin/pytest
+	HYPOTHESIS_PROFILE=thorough $(VENV)/bin/pytest -n auto
 
 serve: install ## Serve with gunicorn as in production (no debug) at http://127.0.0.1:8000
 	@export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \

@@ -44,6 +44,7 @@ class OfficeAdmin(PublishingAdmin):
                     "postal_address",
                     "phone",
                     "emergency_phone",
+                    "toll_free_phone",
                     "fax",
                     "email",
                     "website",

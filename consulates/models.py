@@ -75,8 +75,15 @@ class Office(Publishable, RelationshipChild):
     )
     phone = PhoneField(_("telephone"))
     emergency_phone = PhoneField(
-        _("emergency or toll-free number"),
-        help_text=_("A number answered around the clock, or free to call."),
+        _("emergency number"),
+        help_text=_(
+            "Answered around the clock, e.g. Global Affairs Canada’s Emergency "
+            "Watch and Response Centre: +1 613-996-8885."
+        ),
+    )
+    toll_free_phone = PhoneField(
+        _("toll-free number"),
+        help_text=_("Free to call from the country the office is in."),
     )
     fax = PhoneField(_("fax"))
     email = models.EmailField(_("email"), blank=True)

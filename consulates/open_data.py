@@ -18,6 +18,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from config.spreadsheets import spreadsheet_safe
 from relations.models import LANGUAGES
 
 from .views import published_offices
@@ -42,6 +43,7 @@ COLUMNS = [
     *(f"{field}_{language}" for field in TRANSLATED for language in LANGUAGES),
     "phone",
     "emergency_phone",
+    "toll_free_phone",
     "fax",
     "email",
     "latitude",
@@ -62,6 +64,7 @@ def records(request):
             "kind": office.kind,
             "phone": office.phone,
             "emergency_phone": office.emergency_phone,
+            "toll_free_phone": office.toll_free_phone,
             "fax": office.fax,
             "email": office.email,
             "latitude": number(office.latitude),
@@ -135,7 +138,15 @@ def offices_csv(request):
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    # Text a spreadsheet would run as a formula (=HYPERLINK(…), @SUM(…), and
+    # "+1 613-…" too) gets a leading apostrophe; numbers stay numbers.
+    writer.writerows(
+        {
+            column: spreadsheet_safe(value) if isinstance(value, str) else value
+            for column, value in row.items()
+        }
+        for row in rows
+    )
     response = respond(
         request,
         text.getvalue().encode(),

@@ -3,10 +3,12 @@
 import itertools
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
+from publishing.languages import LANGUAGES
 from publishing.models import Status
 from relations.models import Relationship
 from relations.preview import PreviewMixin
@@ -28,11 +30,24 @@ class DirectoryFilter(forms.Form):
     """The directory's filters: plain GET parameters, so a filtered list can be
     bookmarked and shared."""
 
-    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    country = forms.ChoiceField(
+        label=gettext_lazy("Country"),
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "No office is listed for this country. Choose a country from the list."
+            )
+        },
+    )
     kind = forms.ChoiceField(
         label=gettext_lazy("Type of office"),
         required=False,
         choices=[("", gettext_lazy("All types")), *Office.Kind.choices],
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "This is not a type of office. Choose a type from the list."
+            )
+        },
     )
     city = forms.CharField(label=gettext_lazy("City"), required=False, max_length=100)
 
@@ -85,7 +100,12 @@ class OfficeListView(TemplateView):
             filtered=valid and any(form.cleaned_data.values()),
             count=len(shown),
             groups=grouped(shown),
+            date_issued=min(
+                (o.first_published_at for o in offices if o.first_published_at),
+                default=None,
+            ),
             date_modified=max((o.content_modified_at for o in offices), default=None),
+            language_queries=language_queries(request.GET, offices),
             title=_("Office directory"),
             description=_(
                 "Canada’s embassies, high commissions and consulates abroad, and "
@@ -94,6 +114,24 @@ class OfficeListView(TemplateView):
             ),
         )
         return self.render_to_response(context, status=200 if valid else 400)
+
+
+def language_queries(query, offices):
+    """Return the directory's query string in each language: the same
+    filters, a city by its name in that language (Québec, Québec City)."""
+    queries = {}
+    for language in LANGUAGES:
+        translated = QueryDict(mutable=True)
+        for name in DirectoryFilter.base_fields:
+            if value := query.get(name):
+                translated[name] = value
+        if city := translated.get("city"):
+            for office in offices:
+                if alphabetical(office.city) == alphabetical(city):
+                    translated["city"] = getattr(office, f"city_{language}")
+                    break
+        queries[language] = translated.urlencode()
+    return queries
 
 
 def grouped(offices):

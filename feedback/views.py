@@ -39,6 +39,14 @@ def section_context(path, form=None, state=None, message=None):
 
 @csrf_exempt
 def report_problem(request):
+    if request.method in ("GET", "HEAD") and (
+        page := reportable_page(request.GET.get("page", ""))
+    ):
+        # The address the form was sent to, asked for again (a reload, a
+        # bookmark): back to the page and its form.
+        response = HttpResponse(status=303)
+        response["Location"] = f"{page[0]}#report-problem"
+        return response
     if request.method != "POST":
         response = refuse(
             request,

@@ -361,6 +361,8 @@ def public_page(view=None, *, params=()):
 
     @functools.wraps(view)
     def public_view(request, *args, **kwargs):
+        # What the language toggle carries to the other language's page.
+        request.page_params = params
         response = view(request, *args, **kwargs)
         if (
             request.method in ("GET", "HEAD")

@@ -451,11 +451,15 @@ def words_of_html(text):
     return words(html.unescape(re.sub(TAG, " ", text)))
 
 
+# Spaces and line breaks, not the no-break spaces French puts before a colon.
+BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def readable(text, from_html=False):
     """Return snippet text on one line: lines become " · ", entities characters."""
     if from_html:
-        return " ".join(html.unescape(text).split())
-    lines = (" ".join(line.split()) for line in text.splitlines())
+        return BREAKING_SPACE.sub(" ", html.unescape(text)).strip()
+    lines = (BREAKING_SPACE.sub(" ", line).strip() for line in text.splitlines())
     return " · ".join(line for line in lines if line)
 
 

@@ -49,6 +49,7 @@ class RelationshipListView(ListView):
         relationships = self.object_list
         return super().get_context_data(
             title=_("Canada’s bilateral relations"),
+            directory_url=reverse("consulates:office_list"),
             description=_(
                 "Canada’s relations with its partner countries: areas of action, "
                 "offices, agreements and partner organizations."

@@ -48,7 +48,7 @@ WORDS = {
     "fr": {
         "relations": "/fr/relations/etats-unis/",
         "disclosure": "Signaler un problème ou une erreur sur cette page",
-        "problem": "L'information n'est plus à jour ou est erronée",
+        "problem": "L’information n’est plus à jour ou est erronée",
         "submit": "Soumettre",
         "thanks": "Merci de votre aide!",
         "skip": "Passer au contenu principal",

@@ -23,7 +23,7 @@ VISITORS = {
     "fr": {
         "path": "/fr/relations/etats-unis/",
         "disclosure": "Signaler un problème ou une erreur sur cette page",
-        "problem": "L'information n'est plus à jour ou est erronée",
+        "problem": "L’information n’est plus à jour ou est erronée",
         "comment": "Veuillez fournir plus de détails (facultatif)",
         "submit": "Soumettre",
         "thanks": "Merci de votre aide!",

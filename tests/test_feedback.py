@@ -42,20 +42,20 @@ WORDING = {
     },
     "fr": {
         "disclosure": "Signaler un problème ou une erreur sur cette page",
-        "legend": f"Veuillez sélectionner toutes les cases qui s'appliquent{NBSP}:",
+        "legend": f"Veuillez sélectionner toutes les cases qui s’appliquent{NBSP}:",
         "options": [
             "Un lien, un bouton ou une vidéo ne fonctionne pas",
-            "Il y a une erreur d'orthographe ou de grammaire",
+            "Il y a une erreur d’orthographe ou de grammaire",
             "Les renseignements sont incomplets",
-            "L'information n'est plus à jour ou est erronée",
-            "Je n'arrive pas à trouver ce que je cherche",
+            "L’information n’est plus à jour ou est erronée",
+            "Je n’arrive pas à trouver ce que je cherche",
             "Autre problème qui ne figure pas sur cette liste",
         ],
-        "privacy": "N'incluez pas de renseignements personnels (téléphone, courriel, "
+        "privacy": "N’incluez pas de renseignements personnels (téléphone, courriel, "
         "NAS, renseignements financiers, médicaux ou professionnels).",
         "submit": "Soumettre",
         "thanks": "Merci de votre aide!",
-        "then": "Vous ne recevrez pas de réponse. Pour toute question, s'il vous "
+        "then": "Vous ne recevrez pas de réponse. Pour toute question, s’il vous "
         "plaît contactez-nous.",
         "select": "Sélectionnez au moins un problème.",
         "too_many": "Vous avez envoyé plusieurs signalements en peu de temps.",
@@ -94,8 +94,9 @@ def test_every_public_page_has_the_form_before_date_modified(
     assert section.details.get("open") is None
     form = section.form
     assert form["method"] == "post"
-    assert form["action"] == f"{ENDPOINT[language]}#report-problem-errors"
-    assert form.select_one("input[name=page]")["value"] == url.split("?")[0]
+    path = url.split("?")[0]
+    assert form["action"] == f"{ENDPOINT[language]}?page={path}#report-problem-errors"
+    assert form.select_one("input[name=page]")["value"] == path
     assert text_of(form.fieldset.legend) == words["legend"]
     labels = [text_of(label) for label in form.select("fieldset label")]
     assert labels == words["options"]
@@ -436,3 +437,27 @@ def test_the_form_names_the_page_it_is_on(client, demo, path):
         page = html(client.get(path))
         field = page.select_one('#report-problem input[name="page"]')
         assert field["value"] == path
+
+
+@pytest.mark.parametrize(
+    ("language", "page"),
+    [("en", "/en/relations/united-states/"), ("fr", "/fr/relations/etats-unis/")],
+)
+def test_the_address_an_answer_with_errors_shows_leads_back_to_the_page(
+    client, demo, language, page
+):
+    form = html(client.get(page)).select_one("form[data-report-problem]")
+    assert form["action"] == f"{ENDPOINT[language]}?page={page}#report-problem-errors"
+    # Sent without JavaScript, with no box ticked: the answer's address.
+    response = client.post(form["action"].split("#")[0], {"page": page})
+    assert response.status_code == 400
+    assert html(response).select_one("#report-problem-errors")
+    # Asked for again from the address bar.
+    again = client.get(f"{ENDPOINT[language]}?page={page}")
+    assert again.status_code == 303
+    assert again["Location"] == f"{page}#report-problem"
+
+
+def test_an_unknown_page_in_the_address_is_still_refused(client, demo):
+    response = client.get(f"{ENDPOINT['en']}?page=https://evil.example/")
+    assert response.status_code == 405

@@ -152,7 +152,7 @@ def test_summary_lists_most_reported_pages_first(client, reviewer):
     outdated = next(
         row
         for row in table.select("tbody tr")
-        if "L'information n'est plus à jour" in row.th.get_text()
+        if "L’information n’est plus à jour" in row.th.get_text()
     )
     assert [td.get_text() for td in outdated.select("td.number")] == ["1", "2", "3"]
     total = table.select_one("tr.total")

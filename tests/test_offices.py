@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import importlib
 import io
 import json
 
@@ -113,10 +114,10 @@ def test_a_city_no_longer_listed_finds_nothing_politely(client, offices):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("?kind=bogus", "Sélectionnez un choix valide."),
-        ("?country=ZZ", "Sélectionnez un choix valide."),
+        ("?kind=bogus", "Ce n’est pas un type de bureau."),
+        ("?country=ZZ", "Aucun bureau n’est répertorié pour ce pays."),
         ("?city=" + "x" * 101, "au plus 100 caractères"),
-        ("?kind=%3Cscript%3E", "Sélectionnez un choix valide."),
+        ("?kind=%3Cscript%3E", "Ce n’est pas un type de bureau."),
     ],
 )
 def test_bad_filters_answer_400_in_the_visitors_language(
@@ -156,7 +157,8 @@ def test_the_office_page_shows_every_detail(client, offices):
         address_en="Schiller 529\nMexico City",
         address_fr="Schiller 529\nMexico",
         phone="+52 55 5724-7900",
-        emergency_phone="1 800 387-3124",
+        emergency_phone="+1 613-996-8885",
+        toll_free_phone="1 800 387-3124",
         fax="+52 55 5724-7980",
         email="mexico@international.gc.ca",
         website_en="https://example.gc.ca/en",
@@ -174,8 +176,16 @@ def test_the_office_page_shows_every_detail(client, offices):
     page = html(response)
     assert page.h1.get_text() == office.name_fr
     assert page.find("a", href="tel:+525557247900").get_text() == "+52 55 5724-7900"
+    details = {
+        dt.get_text(): dt.find_next("dd").get_text(" ", strip=True)
+        for dt in page.select(".office-details dt")
+    }
+    assert details["Urgence (24 heures sur 24)"] == "+1 613-996-8885"
+    assert details["Sans frais"] == "1 800 387-3124"
     assert page.find("a", href="tel:18003873124")
     assert page.find("a", href="mailto:mexico@international.gc.ca")
+    # The link's text is where it leads, not an address that wraps.
+    assert page.find("a", href="https://example.gc.ca/fr").get_text() == "example.gc.ca"
     assert [
         li.get_text() for li in page.find("h2", string="Services").find_next("ul")("li")
     ] == [
@@ -183,6 +193,7 @@ def test_the_office_page_shows_every_detail(client, offices):
         "Services notariaux",
     ]
     assert "Du lundi au vendredi : de 9 h à 17 h" in page.get_text()
+    assert page.find("h2", string="Coordonnées")
     assert page.find("address").get_text() == "Schiller 529Mexico"
     crumbs = [a.get_text() for a in page.select(".breadcrumb a")]
     assert crumbs[-1] == "Répertoire des bureaux"
@@ -195,7 +206,8 @@ def test_the_office_page_shows_every_detail(client, offices):
 
     assert page.find("meta", property="og:title")["content"] == office.name_fr
     assert page.find("meta", attrs={"name": "description"})["content"] == (
-        f"{office.name_fr} : adresse, téléphone, heures d’ouverture et services."
+        f"{office.name_fr}\N{NO-BREAK SPACE}: adresse, téléphone, heures d’ouverture "
+        "et services."
     )
 
     data = json.loads(page.find("script", type="application/ld+json").string)
@@ -364,3 +376,143 @@ def test_open_data_csv_parses_with_both_languages(client, offices):
 def test_open_data_is_read_only(client, offices):
     assert client.post("/api/offices.json").status_code == 405
     assert client.head("/api/offices.csv").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "directory"), [("en", "/en/offices/"), ("fr", "/fr/bureaux/")]
+)
+def test_the_directory_is_linked_from_home_the_relationship_page_and_the_footer(
+    client, demo, language, directory
+):
+    home = html(client.get(f"/{language}/"))
+    assert home.select_one(f'main a[href="{directory}"]')
+    page = html(
+        client.get(
+            demo.get_absolute_url() if language == "en" else "/fr/relations/etats-unis/"
+        )
+    )
+    assert page.select_one(f'main a[href="{directory}?country=US"]')
+    for soup in (
+        home,
+        page,
+        html(
+            client.get(f"/{language}/{'search' if language == 'en' else 'recherche'}/")
+        ),
+    ):
+        assert soup.select_one(f'footer a[href="{directory}"]')
+
+
+def toggle(soup):
+    return soup.select_one("#wb-lng a")["href"]
+
+
+def test_the_toggle_keeps_a_city_filter_by_its_name_in_the_other_language(client, demo):
+    french = client.get("/fr/bureaux/?city=Québec")
+    assert names(french) == ["Consulat général des États-Unis à Québec"]
+    english_url = toggle(html(french))
+    assert english_url == "/en/offices/?city=Qu%C3%A9bec+City"
+    assert names(client.get(english_url)) == [
+        "Consulate General of the United States in Québec City"
+    ]
+    assert toggle(html(client.get(english_url))) == "/fr/bureaux/?city=Qu%C3%A9bec"
+
+
+def test_the_toggle_carries_only_the_filters(client, demo):
+    soup = html(client.get("/en/offices/?country=US&kind=embassy&utm_source=x"))
+    assert toggle(soup) == "/fr/bureaux/?country=US&kind=embassy"
+
+
+def test_the_toggle_does_not_thank_for_a_report_sent_in_the_other_language(
+    client, demo
+):
+    soup = html(client.get("/en/relations/united-states/?feedback=sent"))
+    assert toggle(soup) == "/fr/relations/etats-unis/"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "/en/offices/?country=XX",
+            "Country: No office is listed for this country. "
+            "Choose a country from the list.",
+        ),
+        (
+            "/fr/bureaux/?country=XX",
+            "Pays\N{NO-BREAK SPACE}: Aucun bureau n’est répertorié pour ce pays. "
+            "Choisissez un pays dans la liste.",
+        ),
+        (
+            "/en/offices/?kind=palace",
+            "Type of office: This is not a type of office. "
+            "Choose a type from the list.",
+        ),
+        (
+            "/fr/bureaux/?kind=palace",
+            "Type de bureau\N{NO-BREAK SPACE}: Ce n’est pas un type de bureau. "
+            "Choisissez un type dans la liste.",
+        ),
+    ],
+)
+def test_a_bad_filter_is_explained_in_the_visitors_language(client, demo, url, message):
+    response = client.get(url)
+    assert response.status_code == 400
+    summary = html(response).select_one("#office-filters-errors li")
+    assert summary.get_text(strip=True) == message
+    assert "Select a valid choice" not in response.text
+
+
+def test_the_csv_neutralises_what_a_spreadsheet_would_run(client, offices):
+    office = offices["monterrey"]
+    office.name_en = '=HYPERLINK("https://evil.example","Click")'
+    office.city_fr = "@SUM(A1:A9)"
+    office.phone = "+1 613-555-0100"
+    office.longitude = "-100.316116"
+    office.save()
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/offices.csv").text)))
+    (row,) = [row for row in rows if row["id"] == str(office.pk)]
+    assert row["name_en"] == '\'=HYPERLINK("https://evil.example","Click")'
+    assert row["city_fr"] == "'@SUM(A1:A9)"
+    assert row["phone"] == "'+1 613-555-0100"
+    assert row["longitude"] == "-100.316116"
+    data = client.get("/api/offices.json").json()
+    (record,) = [r for r in data["offices"] if r["id"] == office.pk]
+    assert record["name_en"] == '=HYPERLINK("https://evil.example","Click")'
+
+
+def test_an_office_page_shows_no_label_without_a_value(client, offices):
+    office = offices["monterrey"]
+    page = html(client.get(f"/en/offices/{office.slug_en}/"))
+    main = page.select_one("main")
+    assert main.h1.get_text() == office.name_en
+    assert not main.select(".office-details")
+    headings = [h2.get_text() for h2 in main.select("h2")]
+    for empty in ["Contact", "Services", "Hours", "Notes"]:
+        assert empty not in headings
+    office.phone = "+52 81 8378-0240"
+    office.save()
+    page = html(client.get(f"/en/offices/{office.slug_en}/"))
+    labels = [dt.get_text() for dt in page.select(".office-details dt")]
+    assert labels == ["Telephone"]
+
+
+def test_an_upgrade_moves_toll_free_numbers_to_their_own_field(offices):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "consulates.migrations.0007_office_toll_free_phone"
+    )
+    toll_free, emergency = offices["monterrey"], offices["brasilia"]
+    Office.objects.filter(pk=toll_free.pk).update(emergency_phone="1 (800) 387-3124")
+    Office.objects.filter(pk=emergency.pk).update(emergency_phone="+1 613-996-8885")
+    migration.move_toll_free_numbers(apps, None)
+    toll_free.refresh_from_db()
+    emergency.refresh_from_db()
+    assert (toll_free.emergency_phone, toll_free.toll_free_phone) == (
+        "",
+        "1 (800) 387-3124",
+    )
+    assert (emergency.emergency_phone, emergency.toll_free_phone) == (
+        "+1 613-996-8885",
+        "",
+    )

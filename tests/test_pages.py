@@ -17,6 +17,11 @@ PAGE_PAIRS = [
     ("/en/relations/united-states/", "/fr/relations/etats-unis/"),
     ("/en/search/", "/fr/recherche/"),
     ("/en/search/?q=canada", "/fr/recherche/?q=canada"),
+    ("/en/offices/", "/fr/bureaux/"),
+    (
+        "/en/offices/embassy-of-canada-to-the-united-states/",
+        "/fr/bureaux/ambassade-du-canada-aux-etats-unis/",
+    ),
 ]
 PAGES = [(en, "en", fr) for en, fr in PAGE_PAIRS] + [
     (fr, "fr", en) for en, fr in PAGE_PAIRS
@@ -322,3 +327,25 @@ def test_home_copes_with_a_page_published_by_a_bulk_update(
     type(draft).objects.filter(pk=draft.pk).update(status="published")
     for url in ("/en/", "/fr/recherche/?q=mexique"):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Office directory", "Office directory - Global Affairs Canada"),
+        (
+            "Embassy of Canada to the United States",
+            "Embassy of Canada to the United States",
+        ),
+        (
+            "Consulate General of the United States in Québec City, Province of Quebec",
+            "Consulate General of the United States in Québec City…",
+        ),
+    ],
+)
+def test_a_long_title_is_cut_as_canada_ca_asks(title, expected):
+    from relations.templatetags.gcweb import page_title
+
+    with translation.override("en"):
+        assert page_title(title) == expected
+    assert len(expected) <= 60

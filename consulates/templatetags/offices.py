@@ -6,6 +6,7 @@ consulats généraux à Atlanta, à Boston et à Seattle. »
 """
 
 import json
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import conditional_escape, format_html
@@ -206,3 +207,11 @@ def office_json_ld(context, office):
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(text)
     )
+
+
+@register.filter
+def domain(url):
+    """Return the host a link leads to, as its text: "example.org" for
+    "https://www.example.org/en/page?x=1"; a long address wraps badly."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")

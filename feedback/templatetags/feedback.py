@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django import template
 from django.conf import settings
 from django.core.cache import cache
@@ -44,4 +46,5 @@ def blank_form(language, path):
                 "feedback/report_problem.html", section_context(PAGE_MARK)
             )
         cache.set(key, html, settings.PAGE_CACHE_SECONDS)
-    return mark_safe(html.replace(f'value="{PAGE_MARK}"', f'value="{escape(path)}"'))
+    html = html.replace(f'value="{PAGE_MARK}"', f'value="{escape(path)}"')
+    return mark_safe(html.replace(f"?page={PAGE_MARK}", f"?page={escape(quote(path))}"))

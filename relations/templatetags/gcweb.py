@@ -1,6 +1,7 @@
 """Canada.ca page conventions: the page's address in each language, rich text."""
 
 import datetime
+import re
 
 from django import template
 from django.conf import settings
@@ -8,7 +9,9 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.urls import translate_url
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from relations.cache import build
 from relations.richtext import label_other_language_links, sanitize
@@ -41,11 +44,66 @@ def page_url(context, language, absolute=False, query=False):
         else:
             url = translate_url(request.path, language)
         urls[key] = url
-    if query and request.GET:
-        url = f"{url}?{request.GET.urlencode()}"
+    if query:
+        url += toggled_query(context, language)
     if absolute:
         url = request.build_absolute_uri(url)
     return url
+
+
+def toggled_query(context, language):
+    """Return the query string the page in `language` is asked with: the
+    view's own (`language_queries`, its filters translated), else the
+    parameters the view reads (relations.cache.public_page), never another
+    (a report's "thank you" belongs to the page it was sent from)."""
+    queries = context.get("language_queries")
+    if queries is not None:
+        query = queries.get(language, "")
+    else:
+        request = context["request"]
+        query = request.GET.copy()
+        for name in set(query) - set(getattr(request, "page_params", ())):
+            del query[name]
+        query = query.urlencode()
+    return f"?{query}" if query else ""
+
+
+# Canada.ca: a page's <title> holds at most about 60 characters.
+TITLE_LENGTH = 60
+
+
+@register.simple_tag
+def page_title(title):
+    """Return the <title> of a page whose heading is `title`: with the
+    institution's name if the whole fits in TITLE_LENGTH characters, else the
+    heading alone, cut at a word with "…" if it is longer still."""
+    # Translators: a page's <title>; keep the part after the title short.
+    whole = gettext("%(title)s - Global Affairs Canada") % {"title": title}
+    if len(whole) <= TITLE_LENGTH:
+        return whole
+    title = str(title)
+    if len(title) <= TITLE_LENGTH:
+        return title
+    cut = title[: TITLE_LENGTH - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return f"{cut.rstrip(' ,;:-–—')}…"
+
+
+HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
+@register.filter(needs_autoescape=True)
+def keep_together(text, autoescape=True):
+    """Return `text` with each hyphenated name ("États-Unis") in a span that
+    does not wrap: browsers may break a line after a hyphen."""
+    escaped = conditional_escape(text) if autoescape else str(text)
+    return mark_safe(
+        HYPHENATED.sub(
+            lambda found: f'<span class="text-nowrap">{found.group(0)}</span>',
+            escaped,
+        )
+    )
 
 
 @register.filter

@@ -1,9 +1,17 @@
-"""Site search: full-text search on PostgreSQL, a simpler match on SQLite.
+"""Site search: PostgreSQL's full-text search, or SQLite's FTS5 index.
 
-Both find published relationships, areas of action and offices in one
-language, rank them in one query, hand that query to Django's Paginator and
-then fetch only the page's objects, with a snippet whose matches are in
-<mark>. A page costs the same number of queries however many results match.
+Both find what visitors see of a published page (relationships, areas of
+action, offices, the agreements and organizations a page lists) in one
+language, rank the matches in one query, hand that query to Django's
+Paginator and then fetch only the page's objects, with a snippet whose
+matches are in <mark>. A page costs the same number of queries however many
+results match. Words such as "the" or "les" alone find nothing.
+
+On SQLite the text is kept in an FTS5 table (search_document, one row per
+object, a column per weight and language), written on every save and delete
+(index(), connected in apps.py) and rebuilt whole after `migrate` or by
+`manage.py rebuild_search_index` (after bulk_create or QuerySet.update,
+which send no signal). See docs/decisions/0006-sqlite-fts5-search.md.
 """
 
 import functools
@@ -21,24 +29,30 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import (
-    Case,
     Expression,
     F,
     Func,
     IntegerField,
-    Q,
     TextField,
     Value,
-    When,
 )
 from django.db.models.functions import NullIf
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Relationship, Topic
+from .models import (
+    LANGUAGES,
+    Agreement,
+    Organization,
+    Relationship,
+    RelationshipAgreement,
+    RelationshipOrganization,
+    Topic,
+)
 
 RESULTS_PER_PAGE = 10
 # Beyond any real result, and keeps OFFSET within a 64-bit integer.
@@ -72,10 +86,22 @@ class Source:
     kind: int  # also orders results of equal rank
     model: type
     # Translated fields by weight: a match in "A" ranks above "B", above "C".
+    # A field may be a related one: "agreement__name".
     fields: dict
     snippet_fields: tuple
     html_fields: frozenset = frozenset()
     related: tuple = ()
+    # Other models whose text this source's rows show, with the lookup from
+    # a row to one of them: a change of that object changes the row's text.
+    shows: tuple = ()
+
+    def text(self, obj, field, language):
+        """Return the text of `field` in `language`, rich text as plain lines."""
+        *path, name = field.split("__")
+        for step in path:
+            obj = getattr(obj, step)
+        text = getattr(obj, f"{name}_{language}") or ""
+        return text_of_html(text) if field in self.html_fields else text
 
     def published(self):
         """Return what visitors can find: published, or archived (labelled)."""
@@ -98,12 +124,32 @@ class Source:
             return Result(
                 obj.title, url, snippet, page.title, archived=page.is_archived()
             )
+        # An office: what it is and where, not the page that lists it.
         return Result(
             str(obj),
             obj.get_absolute_url(),
             snippet,
-            page.title,
+            f"{obj.get_kind_display()}, {obj.city}",
             archived=obj.is_archived(),
+        )
+
+
+@dataclass(frozen=True)
+class Listed(Source):
+    """The agreements or organizations a page lists: found by their names,
+    each leading to the section of the page that lists it."""
+
+    listing: str = ""
+
+    def result(self, obj, snippet):
+        page = obj.relationship
+        url = page.get_absolute_url()
+        for topic in page.topics.all():
+            if topic.listing == self.listing:
+                url = f"{url}#{topic.anchor}"
+                break
+        return Result(
+            str(obj.item), url, snippet, page.title, archived=page.is_archived()
         )
 
 
@@ -121,8 +167,26 @@ TOPICS = Source(
     html_fields=frozenset({"body"}),
     related=("relationship",),
 )
+AGREEMENTS = Listed(
+    kind=3,
+    model=RelationshipAgreement,
+    fields={"A": ("agreement__name",)},
+    snippet_fields=(),
+    related=("relationship", "agreement"),
+    shows=((Agreement, "agreement"),),
+    listing=Topic.Listing.AGREEMENTS,
+)
+ORGANIZATIONS = Listed(
+    kind=4,
+    model=RelationshipOrganization,
+    fields={"A": ("organization__name",)},
+    snippet_fields=(),
+    related=("relationship", "organization"),
+    shows=((Organization, "organization"),),
+    listing=Topic.Listing.ORGANIZATIONS,
+)
 # Other apps add theirs (consulates: its offices) when Django starts.
-SOURCES = [RELATIONSHIPS, TOPICS]
+SOURCES = [RELATIONSHIPS, TOPICS, AGREEMENTS, ORGANIZATIONS]
 SOURCES_BY_KIND = {source.kind: source for source in SOURCES}
 
 
@@ -132,6 +196,17 @@ def register(source):
         raise ValueError(f"A search source of kind {source.kind} exists.")
     SOURCES.append(source)
     SOURCES_BY_KIND[source.kind] = source
+    watch(source)
+
+
+def watch(source):
+    """Keep SQLite's index up to date with `source`'s rows and what they show."""
+    for model in (source.model, *(model for model, _lookup in source.shows)):
+        label = model._meta.label
+        post_save.connect(index_saved, sender=model, dispatch_uid=f"{label}-indexed")
+        post_delete.connect(
+            unindex_deleted, sender=model, dispatch_uid=f"{label}-unindexed"
+        )
 
 
 def find(query, language, page_number=None):
@@ -145,7 +220,7 @@ def find(query, language, page_number=None):
         page_number = min(max(int(page_number), 1), LAST_PAGE)
     except (TypeError, ValueError):
         page_number = 1
-    engine = FullTextSearch if connection.vendor == "postgresql" else SimpleSearch
+    engine = FullTextSearch if connection.vendor == "postgresql" else IndexedSearch
     search = engine(query, language)
     matches = RankedMatches(search.matches(), page_number)
     page = Paginator(matches, RESULTS_PER_PAGE).get_page(page_number)
@@ -164,7 +239,7 @@ class RankedMatches:
     """
 
     def __init__(self, matches, page_number):
-        self.matches = matches  # None when nothing can match
+        self.matches = matches  # (sql, params), or None when nothing can match
         self.page_number = page_number
         self.total = None
         self.fetched = None
@@ -189,7 +264,7 @@ class RankedMatches:
     def fetch(self, start, stop):
         rows = []
         if self.matches is not None and stop > start:
-            sql, params = self.matches.query.sql_with_params()
+            sql, params = self.matches
             with connection.cursor() as cursor:
                 cursor.execute(
                     f'SELECT "source", "id", "rank", COUNT(*) OVER () '
@@ -226,16 +301,22 @@ class Search:
         raise NotImplementedError
 
     def matches(self):
-        """Return one query of every match as (source, id, rank) rows."""
-        parts = [
-            self.match(source)
-            .annotate(source=Value(source.kind, output_field=IntegerField()))
-            .order_by()
-            .values_list("source", "id", "rank")
-            for source in SOURCES
-        ]
-        first, *others = parts
-        return first.union(*others, all=True).order_by()
+        """Return one query of every match as (source, id, rank) rows: its
+        SQL and parameters, or None if nothing can match."""
+        parts, params = [], []
+        for n, source in enumerate(SOURCES):
+            part = (
+                self.match(source)
+                .annotate(source=Value(source.kind, output_field=IntegerField()))
+                .order_by()
+                .values_list("source", "id", "rank")
+            )
+            sql, part_params = part.query.sql_with_params()
+            # By name: the ORM may put an annotation's column before a field's,
+            # and UNION matches columns by position.
+            parts.append(f'SELECT "source", "id", "rank" FROM ({sql}) AS "part{n}"')
+            params += part_params
+        return " UNION ALL ".join(parts), params
 
     def results(self, rows):
         """Return the Result of each (source, id, rank) row, in order."""
@@ -248,6 +329,9 @@ class Search:
             objects = source.published().filter(pk__in=ids)
             if source.related:
                 objects = objects.select_related(*source.related)
+            if isinstance(source, Listed):
+                # Where on its page each is listed (Listed.result).
+                objects = objects.prefetch_related("relationship__topics")
             found[source.kind] = self.snippets(source, objects)
         # Something unpublished since the ranking query is left out.
         return [
@@ -287,9 +371,20 @@ class FullTextSearch(Search):
     def __init__(self, query, language):
         super().__init__(query, language)
         self.config = self.configurations[language]
-        self.search_query = SearchQuery(
-            query, config=self.config, search_type="websearch"
+        # The site's list of common words, not only the configuration's
+        # (PostgreSQL's French one keeps "le"); the rest as typed, so quotes
+        # and "-word" still mean what websearch says.
+        self.terms = " ".join(
+            term
+            for term in query.split()
+            if fold(term).strip("\"'-") not in STOP_WORDS[language]
         )
+        self.search_query = SearchQuery(
+            self.terms, config=self.config, search_type="websearch"
+        )
+
+    def matches(self):
+        return super().matches() if WORD.search(self.terms) else None
 
     def vector(self, source):
         # Must stay what the migrations index (relations 0005, consulates 0004).
@@ -314,10 +409,21 @@ class FullTextSearch(Search):
         )
 
     def snippets(self, source, objects):
+        if not source.snippet_fields:
+            return {obj.pk: (obj, "") for obj in objects}
         texts = []
         for field in source.snippet_fields:
             text = F(self.column(field))
             if field in source.html_fields:
+                # A line per block (text_of_html), then the tags out.
+                text = Func(
+                    text,
+                    Value(BLOCK_END),
+                    Value("\n"),
+                    Value("gi"),
+                    function="regexp_replace",
+                    output_field=TextField(),
+                )
                 text = Func(
                     text,
                     Value(TAG),
@@ -348,87 +454,184 @@ class FullTextSearch(Search):
         }
 
 
-class Words(Func):
-    """SQLite: the text's words, folded, each after a space (see `words`)."""
+class IndexedSearch(Search):
+    """SQLite: FTS5's index of every source's text (search_document), each
+    word of the query the start of a word of the text, accents and case
+    aside, ranked by BM25 with the sources' weights.
 
-    function = "search_words"
-    output_field = TextField()
-
-
-class WordsOfHTML(Words):
-    function = "search_words_html"
-
-
-class SimpleSearch(Search):
-    """SQLite: each word of the query starts a word of the text, accents and
-    case aside.
-
-    No stemming: "agreement" finds "agreements", not the reverse. A word in
-    an "A" field (a title) scores 10, in a "B" field 2, in a "C" field 1.
+    No stemming: "agreement" finds "agreements", not the reverse.
     """
-
-    points = {"A": 10, "B": 2, "C": 1}
 
     def __init__(self, query, language):
         super().__init__(query, language)
-        self.words = list(dict.fromkeys(WORD.findall(fold(query))))
-        connection.ensure_connection()
-        # Registered on each use: a signal would miss a connection opened
-        # before this module was imported.
-        connection.connection.create_function(
-            "search_words", 1, words, deterministic=True
-        )
-        connection.connection.create_function(
-            "search_words_html", 1, words_of_html, deterministic=True
-        )
+        self.words = [
+            word
+            for word in dict.fromkeys(WORD.findall(fold(query)))
+            if word not in STOP_WORDS[language]
+        ]
 
     def matches(self):
-        return super().matches() if self.words else None
-
-    def match(self, source):
-        objects = source.published().alias(
-            **{
-                f"words_{field}": (
-                    WordsOfHTML if field in source.html_fields else Words
-                )(F(self.column(field)))
-                for fields in source.fields.values()
-                for field in fields
-            }
+        if not self.words:
+            return None
+        columns = " ".join(index_column(w, self.language) for w in WEIGHTS)
+        # Each word quoted: FTS5's operators (AND, NEAR, *) are text here.
+        wanted = " ".join(f'"{word}"*' for word in self.words)
+        visible, params = [], []
+        for source in SOURCES:
+            sql, source_params = source.published().values("pk").query.sql_with_params()
+            visible.append(f"(kind = %s AND object_id IN ({sql}))")
+            params += [source.kind, *source_params]
+        # BM25's weight of each column, in the table's order (index_columns).
+        points = [str(POINTS[w]) for _language in LANGUAGES for w in WEIGHTS]
+        weights = ", ".join(["0", "0", *points])
+        sql = (
+            f"SELECT kind AS source, object_id AS id, "
+            f"-bm25({INDEX}, {weights}) AS rank "
+            f"FROM {INDEX} WHERE {INDEX} MATCH %s AND ({' OR '.join(visible)})"
         )
-
-        def found(word, fields):
-            return functools.reduce(
-                operator.or_,
-                (Q(**{f"words_{field}__contains": f" {word}"}) for field in fields),
-            )
-
-        everywhere = [field for fields in source.fields.values() for field in fields]
-        for word in self.words:
-            objects = objects.filter(found(word, everywhere))
-        rank = sum(
-            Case(
-                *(
-                    When(found(word, fields), then=Value(self.points[weight]))
-                    for weight, fields in source.fields.items()
-                ),
-                default=Value(0),
-            )
-            for word in self.words
-        )
-        return objects.annotate(rank=rank)
+        return sql, [f"{{{columns}}} : ({wanted})", *params]
 
     def snippets(self, source, objects):
         snippets = {}
         for obj in objects:
-            texts = []
-            for field in source.snippet_fields:
-                text = getattr(obj, self.column(field)) or ""
-                if field in source.html_fields:
-                    text = re.sub(TAG, " ", text)
-                texts.append(readable(text, field in source.html_fields))
+            texts = [
+                readable(source.text(obj, field, self.language))
+                for field in source.snippet_fields
+            ]
             text = " · ".join(text for text in texts if text)
             snippets[obj.pk] = (obj, marked(excerpt(text, self.words)))
         return snippets
+
+
+# The index on SQLite (IndexedSearch): a row per object of every source,
+# rowid = object id * ROWID_KINDS + source kind.
+INDEX = "search_document"
+WEIGHTS = ("A", "B", "C")
+POINTS = {"A": 10, "B": 2, "C": 1}
+ROWID_KINDS = 8
+
+
+def index_column(weight, language):
+    return f"{weight.lower()}_{language}"
+
+
+def index_columns():
+    return [index_column(w, language) for language in LANGUAGES for w in WEIGHTS]
+
+
+def create_index(connection):
+    """Create SQLite's search index (a migration does, on SQLite only)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX} USING fts5("
+            f"kind UNINDEXED, object_id UNINDEXED, {', '.join(index_columns())}, "
+            # Accents and case folded; words of two and three letters kept
+            # apart, so that a query of a word's start stays quick.
+            f"tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
+
+
+def indexed(using=DEFAULT_DB_ALIAS):
+    return connections[using].vendor == "sqlite"
+
+
+def index(source, objects, using=DEFAULT_DB_ALIAS):
+    """Write the text of `objects` (rows of `source.model`) to the index."""
+    rows = []
+    for obj in objects:
+        texts = [
+            "\n".join(source.text(obj, field, language) for field in fields)
+            for language in LANGUAGES
+            for fields in (source.fields.get(w, ()) for w in WEIGHTS)
+        ]
+        rows.append([obj.pk * ROWID_KINDS + source.kind, source.kind, obj.pk, *texts])
+    if rows:
+        marks = ", ".join(["%s"] * (3 + len(index_columns())))
+        with connections[using].cursor() as cursor:
+            cursor.executemany(
+                f"INSERT OR REPLACE INTO {INDEX} "
+                f"(rowid, kind, object_id, {', '.join(index_columns())}) "
+                f"VALUES ({marks})",
+                rows,
+            )
+
+
+def unindex(source, pks, using=DEFAULT_DB_ALIAS):
+    with connections[using].cursor() as cursor:
+        cursor.executemany(
+            f"DELETE FROM {INDEX} WHERE rowid = %s",
+            [[pk * ROWID_KINDS + source.kind] for pk in pks],
+        )
+
+
+def rebuild_index(using=DEFAULT_DB_ALIAS):
+    """Write every source's text to the index afresh; return how many rows."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {INDEX}")
+    count = 0
+    for source in SOURCES:
+        objects = source.model._default_manager.using(using).order_by("pk")
+        if source.related:
+            objects = objects.select_related(*source.related)
+        for start in range(0, objects.count(), 1000):
+            batch = list(objects[start : start + 1000])
+            index(source, batch, using)
+            count += len(batch)
+    return count
+
+
+def index_saved(sender, instance, using, **kwargs):
+    """On SQLite, write a saved object's text to the index, with that of the
+    rows that show its text (post_save, connected in apps.py)."""
+    if not indexed(using):
+        return
+    for source in SOURCES:
+        if isinstance(instance, source.model):
+            index(source, [instance], using)
+        for model, lookup in source.shows:
+            if isinstance(instance, model):
+                rows = source.model._default_manager.using(using)
+                index(source, rows.filter(**{lookup: instance}), using)
+
+
+def unindex_deleted(sender, instance, using, **kwargs):
+    """On SQLite, take a deleted object out of the index (post_delete); the
+    rows deleted with it by cascade send their own."""
+    if not indexed(using):
+        return
+    for source in SOURCES:
+        if isinstance(instance, source.model):
+            unindex(source, [instance.pk], using)
+
+
+def rebuild_after_migrate(using, **kwargs):
+    """Fill the index after `migrate` (post_migrate), if its migration ran."""
+    if indexed(using) and INDEX in connections[using].introspection.table_names():
+        rebuild_index(using)
+
+
+# Words too common to find anything by (PostgreSQL's text-search
+# configurations have their own lists): alone, they find nothing.
+STOP_WORDS = {
+    "en": frozenset(
+        "a an and are as at be but by for from has have in is it its of on or "
+        "that the this to was were will with".split()
+    ),
+    "fr": frozenset(
+        "a au aux avec ce ces d dans de des du en est et il elle l la le les "
+        "leur leurs mais ne ou par pas pour qu que qui s sa se ses son sur un "
+        "une y".split()
+    ),
+}
+
+# Where a block of rich text ends: a list item, a paragraph, a heading.
+BLOCK_END = r"</(?:p|li|h[1-6]|blockquote|ul|ol)>|<br\s*/?>"
+
+
+def text_of_html(text):
+    """Return sanitised rich text as plain text, a line per block."""
+    text = re.sub(BLOCK_END, "\n", text, flags=re.IGNORECASE)
+    return html.unescape(re.sub(TAG, " ", text))
 
 
 def fold(text):
@@ -456,9 +659,10 @@ BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def readable(text, from_html=False):
-    """Return snippet text on one line: lines become " · ", entities characters."""
+    """Return snippet text on one line: lines (blocks of rich text) become
+    " · ", entities characters."""
     if from_html:
-        return BREAKING_SPACE.sub(" ", html.unescape(text)).strip()
+        text = html.unescape(text)
     lines = (BREAKING_SPACE.sub(" ", line).strip() for line in text.splitlines())
     return " · ".join(line for line in lines if line)
 

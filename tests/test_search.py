@@ -2,6 +2,7 @@
 marked snippets and pages; full-text search on PostgreSQL, a simpler match on
 SQLite. The suite runs on both; tests for one backend skip on the other."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -133,9 +134,16 @@ def test_each_result_links_to_where_the_text_is(
             office.name_en: office.get_absolute_url(),
         }
     assert links[topic.title_en] == "/en/relations/mexico/#zebras"
-    # Results that are part of a relationship page name that page.
-    contexts = [p.get_text() for p in soup.select(".search-context")]
-    assert contexts == [mexico.title_en, mexico.title_en]
+    # An area of action names the page it is part of; an office says what it
+    # is and where.
+    contexts = {
+        li.h3.get_text(strip=True): li.select_one(".search-context").get_text()
+        for li in soup.select(".search-results > li")
+    }
+    assert contexts == {
+        topic.title_en: mexico.title_en,
+        office.name_en: "Embassy, Ottawa",
+    }
 
 
 # Only published content
@@ -263,9 +271,91 @@ def test_stemming_finds_other_forms_of_a_word(client, mexico, make_topic):
     assert result_titles(client, "fr", q="accord commercial") == ["Pacte"]
 
 
-@postgresql_only
-def test_common_words_alone_find_nothing(client, demo):
-    assert result_titles(client, "en", q="the and of") == []
+@pytest.mark.parametrize(
+    ("language", "query"), [("en", "the and of"), ("en", "a"), ("fr", "le la les de")]
+)
+def test_common_words_alone_find_nothing(client, demo, language, query):
+    assert result_titles(client, language, q=query) == []
+
+
+def test_a_common_word_beside_another_is_left_out(client, demo):
+    assert result_titles(client, "en", q="the NATO") == result_titles(
+        client, "en", q="NATO"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "title", "url"),
+    [
+        (
+            "en",
+            "NATO",
+            "North Atlantic Treaty Organization (NATO)",
+            "/en/relations/united-states/#partners-and-organizations",
+        ),
+        (
+            "en",
+            "CUSMA",
+            "Canada-United States-Mexico Agreement (CUSMA)",
+            "/en/relations/united-states/#trade-and-investment-agreements",
+        ),
+        (
+            "en",
+            "G7",
+            "G7",
+            "/en/relations/united-states/#partners-and-organizations",
+        ),
+        (
+            "fr",
+            "OTAN",
+            "Organisation du Traité de l’Atlantique Nord (OTAN)",
+            "/fr/relations/etats-unis/#partenaires-et-organisations",
+        ),
+        (
+            "fr",
+            "ACEUM",
+            "Accord Canada–États-Unis–Mexique (ACEUM)",
+            "/fr/relations/etats-unis/#accords-de-commerce-et-d-investissement",
+        ),
+    ],
+)
+def test_agreements_and_organizations_a_page_lists_are_found(
+    client, demo, language, query, title, url
+):
+    soup = search(client, language, q=query)
+    links = {a.get_text(): a["href"] for a in soup.select(".search-results h3 a")}
+    assert links[title] == url
+    context = soup.select_one(".search-results > li").select_one(".search-context")
+    assert context.get_text() == getattr(demo, f"title_{language}")
+
+
+def test_an_item_on_no_published_page_is_not_found(client, demo):
+    demo.status = "draft"
+    demo.save()
+    assert result_titles(client, "en", q="NATO") == []
+
+
+def test_a_renamed_organization_is_found_by_its_new_name(client, demo):
+    from relations.models import Organization
+
+    nato = Organization.objects.get(name_en__contains="NATO")
+    nato.name_en = "North Atlantic Alliance (NATO)"
+    nato.save()
+    assert result_titles(client, "en", q="alliance") == [
+        "North Atlantic Alliance (NATO)"
+    ]
+
+
+def test_snippets_keep_list_items_apart(client, mexico, make_topic):
+    make_topic(
+        mexico,
+        title_en="Security",
+        body_en="<p>Both countries:</p><ul><li>address threats early</li>"
+        "<li>facilitate trade</li></ul>",
+    )
+    (snippet,) = search(client, "en", q="threats").select(".search-snippet")
+    assert "early · facilitate" in snippet.get_text()
+    assert "early facilitate" not in snippet.get_text()
 
 
 @sqlite_only
@@ -638,3 +728,93 @@ def test_an_area_of_action_vector_follows_its_text(mexico, make_topic):
     topic.body_en = "<p>A walrus.</p>"
     topic.save()
     assert list(matched.values_list("pk", flat=True)) == [topic.pk]
+
+
+# SQLite's full-text index (FTS5)
+
+
+@sqlite_only
+def test_the_index_follows_saves_and_deletes(client, mexico, make_topic, make_office):
+    topic = make_topic(mexico, title_en="Walruses", body_en="<p>Tusks.</p>")
+    office = make_office(mexico, name_en="Narwhal office")
+    assert result_titles(client, "en", q="walrus") == ["Walruses"]
+    topic.title_en = "Seals"
+    topic.save()
+    assert result_titles(client, "en", q="walrus") == []
+    assert result_titles(client, "en", q="seals") == ["Seals"]
+    topic.delete()
+    office.delete()
+    assert result_titles(client, "en", q="seals") == []
+    assert result_titles(client, "en", q="narwhal") == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM search_document WHERE object_id IN (%s, %s)",
+            [topic.pk or 0, office.pk or 0],
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+@sqlite_only
+def test_a_bulk_load_is_found_once_the_index_is_rebuilt(client, mexico):
+    from django.core.management import call_command
+
+    from relations.models import Topic
+
+    Topic.objects.bulk_create(
+        [
+            Topic(
+                relationship=mexico,
+                title_en=f"Manatee {n}",
+                title_fr=f"Lamantin {n}",
+                anchor_en=f"manatee-{n}",
+                anchor_fr=f"lamantin-{n}",
+                body_en="<p>Sea cows.</p>",
+                body_fr="<p>Vaches marines.</p>",
+            )
+            for n in range(3)
+        ]
+    )
+    assert result_titles(client, "en", q="manatee") == []
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "objects indexed" in out.getvalue()
+    # Other words than before: the page asked before is in the page cache.
+    assert len(result_titles(client, "en", q="manatee sea")) == 3
+    assert len(result_titles(client, "fr", q="lamantin vaches")) == 3
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    "query",
+    [
+        "NEAR(trade security)",
+        "trade OR security",
+        "{a_fr} : commerce",
+        "a_fr:commerce",
+        '"trade',
+        "trade*",
+        "^trade",
+        "trade AND NOT security",
+        "- + ( ) : *",
+    ],
+)
+def test_fts5_syntax_in_a_query_is_only_text(client, demo, query):
+    response = client.get(SEARCH["en"], {"q": query})
+    assert response.status_code == 200
+
+
+@sqlite_only
+def test_a_french_word_is_not_found_on_english_pages_through_the_index(client, demo):
+    assert result_titles(client, "fr", q="commerce")
+    assert result_titles(client, "en", q="sécurité") == []
+
+
+@sqlite_only
+def test_sqlite_matching_uses_the_full_text_index(demo):
+    from relations.search import IndexedSearch
+
+    sql, params = IndexedSearch("trade security", "en").matches()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "VIRTUAL TABLE INDEX" in plan

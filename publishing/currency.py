@@ -42,6 +42,9 @@ def translated_fields(model):
     Addresses (slugs, anchors, links) are translated fields but not
     translations: each language's is its own, never out of date.
     """
+    if not getattr(model, "tracks_translations", True):
+        # Reference data (countries, regions), not content editors translate.
+        return ()
     try:
         options = translator.get_options_for_model(model)
     except NotRegistered:

@@ -23,7 +23,9 @@ from publishing.xliff_admin import XliffViews
 
 from .models import (
     Agreement,
+    Country,
     Organization,
+    Region,
     Relationship,
     RelationshipAgreement,
     RelationshipOrganization,
@@ -93,7 +95,7 @@ class RelationshipAdmin(TranslationEditorViews, XliffViews, PublishingAdmin):
         "translation_status",
         "content_modified_at",
     ]
-    list_filter = ["status", TranslationStatusFilter]
+    list_filter = ["status", "region", TranslationStatusFilter]
     search_fields = ["title_en", "title_fr", "partner_name_en", "partner_name_fr"]
     prepopulated_fields = {
         "slug_en": ["partner_name_en"],
@@ -106,6 +108,7 @@ class RelationshipAdmin(TranslationEditorViews, XliffViews, PublishingAdmin):
             {
                 "fields": [
                     "country_code",
+                    "region",
                     "partner_name",
                     "partner_name_with_article",
                     "title",
@@ -235,3 +238,23 @@ class AgreementAdmin(LinkedItemAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(LinkedItemAdmin):
     pass
+
+
+@admin.register(Country)
+class CountryAdmin(TabbedTranslationAdmin):
+    """Countries come from ISO 3166-1; their names are the Government of
+    Canada's, which an editor may correct."""
+
+    list_display = ["code", "name", "region"]
+    list_filter = ["region"]
+    search_fields = ["code", "name_en", "name_fr"]
+    fields = ["code", "name", "region", "travel_advice_url"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+
+@admin.register(Region)
+class RegionAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "sort_order"]
+    fields = ["key", "name", "sort_order"]

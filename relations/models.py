@@ -269,6 +269,73 @@ def page_prefetches():
     ]
 
 
+class Region(models.Model):
+    """One of the ministry's regions of the world, which the index groups by."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    # Reference data: publishing.currency does not track its translations.
+    tracks_translations = False
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name or self.key
+
+
+class Country(models.Model):
+    """A country of ISO 3166-1, named as the Government of Canada names it.
+
+    Loaded from pycountry (migration 0013); editors may change a name where
+    Canada's usage differs from ISO's.
+    """
+
+    code = models.CharField(
+        _("country code"),
+        max_length=2,
+        primary_key=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{2}\Z", _("Enter the two capital letters of ISO 3166-1.")
+            )
+        ],
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        help_text=_("As the Government of Canada writes it: “États-Unis”."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="countries",
+        verbose_name=_("region"),
+    )
+    travel_advice_url = models.URLField(
+        _("travel advice"),
+        max_length=300,
+        blank=True,
+        help_text=_("The country's page on travel.gc.ca (voyage.gc.ca in French)."),
+    )
+
+    tracks_translations = False
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name or self.code
+
+
 class Relationship(Publishable, PageContent):
     """Canada's relationship with one partner country: one page per language."""
 
@@ -295,6 +362,15 @@ class Relationship(Publishable, PageContent):
             "The name as it stands in a sentence, with its article if it takes "
             "one: “the United States”, “les États-Unis”, “Mexico”, “le Mexique”."
         ),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relationships",
+        verbose_name=_("region"),
+        help_text=_("Where the index lists the page; the country's region if empty."),
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
@@ -333,6 +409,8 @@ class Relationship(Publishable, PageContent):
 
     objects = RelationshipQuerySet.as_manager()
     detail_url_name = "relations:relationship_detail"
+    # Where the index lists the page is not what the page shows.
+    untracked_fields = PageContent.untracked_fields | {"region"}
     draft_children = ("topics", "agreement_links", "organization_links")
 
     class Meta:
@@ -351,6 +429,12 @@ class Relationship(Publishable, PageContent):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "content_modified_at"}
+        if self.region_id is None and update_fields is None:
+            self.region_id = (
+                Country.objects.filter(code=self.country_code)
+                .values_list("region", flat=True)
+                .first()
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -3,7 +3,9 @@ from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
     Agreement,
+    Country,
     Organization,
+    Region,
     Relationship,
     RelationshipAgreement,
     RelationshipOrganization,
@@ -38,6 +40,16 @@ class AgreementTranslation(BothLanguages):
 @register(Organization)
 class OrganizationTranslation(BothLanguages):
     fields = ("name", "url")
+
+
+@register(Region)
+class RegionTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Country)
+class CountryTranslation(TranslationOptions):
+    fields = ("name", "travel_advice_url")
 
 
 # reversion records the fields a model has when it is registered: only now,

@@ -6,7 +6,11 @@ from .cache import public_page
 
 app_name = "relations"
 urlpatterns = [
-    path("", public_page(views.RelationshipListView.as_view()), name="home"),
+    path(
+        "",
+        public_page(views.RelationshipListView.as_view(), params=("by",)),
+        name="home",
+    ),
     path(
         "relations/<slug:slug>/",
         public_page(views.RelationshipDetailView.as_view()),

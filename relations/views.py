@@ -33,21 +33,33 @@ def splash(request):
 
 
 class RelationshipListView(ListView):
-    """Home page of a language: every published relationship."""
+    """Home page of a language: every published relationship, A to Z by
+    country with a link to each letter, or by region (?by=region)."""
 
     context_object_name = "relationships"
     template_name = "relations/relationship_list.html"
+    views = ("", "region")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("by", "") not in self.views:
+            raise Http404
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         # Built on each request: a class-level queryset would keep the "now"
         # of the process's start, and schedules would never come due.
         return sorted(
-            Relationship.objects.published(), key=lambda r: alphabetical(r.partner_name)
+            Relationship.objects.published().select_related("region"),
+            key=lambda r: alphabetical(r.partner_name),
         )
 
     def get_context_data(self, **kwargs):
         relationships = self.object_list
+        by_region = self.request.GET.get("by") == "region"
         return super().get_context_data(
+            by_region=by_region,
+            letters=by_letter(relationships),
+            regions=by_region and grouped_by_region(relationships),
             title=_("Canada’s bilateral relations"),
             directory_url=reverse("consulates:office_list"),
             description=_(
@@ -136,6 +148,35 @@ def search(request):
         },
         status=400 if form.errors else 200,
     )
+
+
+def by_letter(relationships):
+    """Return [(letter, [relationship, ...])] for every letter A to Z, each
+    with the relationships whose country's name starts with it, as each
+    language sorts (É with E)."""
+    found = {}
+    for relationship in relationships:
+        initial = alphabetical(relationship.partner_name)[:1].upper()
+        found.setdefault(initial, []).append(relationship)
+    letters = [chr(code) for code in range(ord("A"), ord("Z") + 1)]
+    others = sorted(set(found) - set(letters))
+    return [(letter, found.get(letter, [])) for letter in [*letters, *others]]
+
+
+def grouped_by_region(relationships):
+    """Return [(region name, [relationship, ...])], regions in their order,
+    pages with none last."""
+    groups = {}
+    for relationship in relationships:
+        groups.setdefault(relationship.region, []).append(relationship)
+    order = sorted(
+        groups,
+        key=lambda region: (region is None, region and region.sort_order),
+    )
+    return [
+        (str(region) if region else _("Other countries"), groups[region])
+        for region in order
+    ]
 
 
 def alphabetical(text):

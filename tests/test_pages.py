@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from django.utils import translation
 from django.utils.timezone import localdate
@@ -257,38 +259,118 @@ def test_breadcrumbs_of_the_relationship_page_lead_home(page):
     ]
 
 
+def index_names(soup):
+    return [a.get_text() for a in soup.select(".index-group .country-list a")]
+
+
 def test_home_lists_published_relationships_only(client, demo, make_relationship):
     make_relationship(code="MX", status="draft")
     soup = html(client.get("/fr/"))
-    titles = [a.get_text() for a in soup.select(".relationship-list h2 a")]
-    assert titles == ["Relations Canada–États-Unis"]
-    assert (
-        soup.select_one(".relationship-list a")["href"] == "/fr/relations/etats-unis/"
-    )
+    assert index_names(soup) == ["États-Unis"]
+    assert soup.select_one(".country-list a")["href"] == "/fr/relations/etats-unis/"
 
 
-def test_home_lists_relationships_alphabetically_ignoring_accents(
-    client, demo, make_relationship
-):
-    make_relationship(
-        code="EG",
-        partner_name_fr="Égypte",
-        partner_name_en="Egypt",
-        title_fr="Relations Canada-Égypte",
-    )
-    make_relationship(
-        code="DZ",
-        partner_name_fr="Algérie",
-        partner_name_en="Algeria",
-        title_fr="Relations Canada-Algérie",
-    )
+FRENCH_E = [
+    ("AE", "United Arab Emirates", "Émirats arabes unis"),
+    ("EC", "Ecuador", "Équateur"),
+    ("EG", "Egypt", "Égypte"),
+    ("ER", "Eritrea", "Érythrée"),
+    ("ES", "Spain", "Espagne"),
+]
+
+
+@pytest.fixture
+def e_countries(demo, make_relationship):
+    for code, english, french in FRENCH_E:
+        make_relationship(
+            code=code,
+            partner_name_en=english,
+            partner_name_fr=french,
+            slug_en=english.lower().replace(" ", "-"),
+            slug_fr=code.lower(),
+        )
+    make_relationship(code="DZ", partner_name_en="Algeria", partner_name_fr="Algérie")
+
+
+def test_the_index_sorts_as_french_does_and_files_e_acute_under_e(client, e_countries):
     soup = html(client.get("/fr/"))
-    titles = [a.get_text() for a in soup.select(".relationship-list h2 a")]
-    assert titles == [
-        "Relations Canada-Algérie",
-        "Relations Canada-Égypte",
-        "Relations Canada–États-Unis",
+    assert index_names(soup) == [
+        "Algérie",
+        "Égypte",
+        "Émirats arabes unis",
+        "Équateur",
+        "Érythrée",
+        "Espagne",
+        "États-Unis",
     ]
+    e_section = soup.select_one("#letter-e").find_parent("section")
+    assert [a.get_text() for a in e_section.select("li a")][0] == "Égypte"
+    english = index_names(html(client.get("/en/")))
+    assert english == [
+        "Algeria",
+        "Ecuador",
+        "Egypt",
+        "Eritrea",
+        "Spain",
+        "United Arab Emirates",
+        "United States",
+    ]
+
+
+def test_the_index_links_each_letter_that_has_a_country(client, e_countries):
+    soup = html(client.get("/fr/"))
+    letters = soup.select(".az-index li")
+    assert [li.get_text(strip=True)[0] for li in letters][:26] == [
+        chr(c) for c in range(ord("A"), ord("Z") + 1)
+    ]
+    linked = [a.get_text() for a in soup.select(".az-index a")]
+    assert linked == ["A", "E"]
+    for a in soup.select(".az-index a"):
+        assert soup.select_one(a["href"])
+
+
+def test_the_index_by_region(client, e_countries, make_relationship):
+    make_relationship(code="MX", slug_en="mx", slug_fr="mx-fr")
+    soup = html(client.get("/fr/?by=region"))
+    groups = {
+        section.h2.get_text(): [a.get_text() for a in section.select("li a")]
+        for section in soup.select(".index-group")
+    }
+    assert groups["Amériques"] == ["Équateur", "États-Unis", "Mexique"]
+    assert groups["Moyen-Orient et Afrique du Nord"] == [
+        "Algérie",
+        "Égypte",
+        "Émirats arabes unis",
+    ]
+    assert groups["Europe"] == ["Espagne"]
+    assert list(groups)[0] == "Afrique subsaharienne"
+    assert soup.select_one('.index-views a[aria-current="page"]').get_text() == (
+        "Par région"
+    )
+    assert soup.select_one("#wb-lng a")["href"] == "/en/?by=region"
+
+
+def test_an_unknown_view_of_the_index_is_not_found(client, demo):
+    assert client.get("/en/?by=continent").status_code == 404
+
+
+def test_the_index_costs_the_same_queries_for_two_or_twenty_countries(
+    client, demo, make_relationship, django_assert_max_num_queries
+):
+    def count(url):
+        from django.core.cache import caches
+
+        for alias in ("default", "pages"):
+            caches[alias].clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    few = count("/fr/?by=region")
+    for n in range(18):
+        make_relationship(code=f"Q{chr(65 + n)}", slug_en=f"q{n}", slug_fr=f"q{n}-fr")
+    assert count("/fr/?by=region") == few
+    assert count("/fr/") == few
 
 
 def test_splash_page_offers_both_languages(client, db):

@@ -9,8 +9,8 @@ from tests.support.pages import html
 
 # Each list, and what shows there that the page or its office is listed.
 LISTS = [
-    ("/en/", "Canada-Mexico relations"),
-    ("/fr/", "Relations Canada-Mexique"),
+    ("/en/", "Mexico"),
+    ("/fr/", "Mexique"),
     ("/sitemap.xml", "/en/relations/mexico/"),
     ("/en/offices/", "Embassy of Canada to Mexico"),
     ("/fr/bureaux/", "Ambassade du Canada au Mexique"),

@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from publishing.admin import PublishingAdmin, TranslationStatusFilter
+from publishing.admin import ChildInline, PublishingAdmin, TranslationStatusFilter
 
-from .models import Office
+from .models import Office, ServedCountry
+
+
+class ServedCountryInline(ChildInline, admin.TabularInline):
+    model = ServedCountry
+    extra = 0
+    fields = ["country"]
+    autocomplete_fields = ["country"]
+    verbose_name_plural = _("Countries it also serves (accredited from here)")
 
 
 @admin.register(Office)
@@ -19,6 +27,7 @@ class OfficeAdmin(PublishingAdmin):
     ]
     list_filter = ["relationship", "run_by", "kind", "status", TranslationStatusFilter]
     list_select_related = ["relationship"]
+    inlines = [ServedCountryInline]
     search_fields = ["name_en", "name_fr", "city_en", "city_fr"]
     prepopulated_fields = {"slug_en": ["name_en"], "slug_fr": ["name_fr"]}
     fieldsets = [

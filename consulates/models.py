@@ -5,7 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from publishing.models import Publishable, PublishableQuerySet, Status
-from relations.models import RelationshipChild, unique_in_each_language
+from relations.models import (
+    PageContent,
+    Relationship,
+    RelationshipChild,
+    unique_in_each_language,
+)
 
 
 class PhoneField(models.CharField):
@@ -129,6 +134,7 @@ class Office(Publishable, RelationshipChild):
 
     objects = PublishableQuerySet.as_manager()
     detail_url_name = "consulates:office_detail"
+    draft_children = ("served_countries",)
 
     class Meta:
         verbose_name = _("office")
@@ -152,6 +158,61 @@ class Office(Publishable, RelationshipChild):
         if Status.PUBLISHED in {self.status, was_published}:
             super().mark_pages_modified(when)
 
+    def pages_showing(self):
+        """Its own country's page, and the pages of the countries it serves."""
+        served = set()
+        if self.pk is not None:
+            served = set(
+                Relationship.objects.filter(
+                    country_code__in=self.served_countries.values("country")
+                ).values_list("pk", flat=True)
+            )
+        return super().pages_showing() | served
+
     def record_modified(self, when):
         super().record_modified(when)
         Office.objects.filter(pk=self.pk).update(content_modified_at=when)
+
+
+class ServedCountry(PageContent):
+    """A country an office serves besides its own: an embassy accredited to
+    neighbouring countries too. The pages of those countries list it."""
+
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.CASCADE,
+        related_name="served_countries",
+        verbose_name=_("office"),
+    )
+    country = models.ForeignKey(
+        "relations.Country",
+        on_delete=models.PROTECT,
+        related_name="served_by",
+        verbose_name=_("country"),
+    )
+
+    class Meta:
+        verbose_name = _("country also served")
+        verbose_name_plural = _("countries also served")
+        ordering = ["office_id", "country_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "country"], name="country_served_once"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.country)
+
+    def pages_showing(self):
+        # The country's page, and the one it served before a change.
+        codes = {
+            self.country_id,
+            getattr(self, "_saved_content", {}).get("country_id"),
+        } - {None}
+        pages = set(
+            Relationship.objects.filter(country_code__in=codes).values_list(
+                "pk", flat=True
+            )
+        )
+        return pages | ({self.office.relationship_id} if self.office_id else set())

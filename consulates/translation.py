@@ -3,7 +3,7 @@ from modeltranslation.translator import register
 
 from relations.translation import BothLanguages
 
-from .models import Office
+from .models import Office, ServedCountry
 
 
 @register(Office)
@@ -23,4 +23,5 @@ class OfficeTranslation(BothLanguages):
 
 
 # After modeltranslation's registration, so both languages' columns are kept.
-reversion.register(Office)
+reversion.register(Office, follow=["served_countries"])
+reversion.register(ServedCountry)

@@ -53,10 +53,7 @@ class DirectoryFilter(forms.Form):
 
     def __init__(self, data, countries, cities):
         super().__init__(data)
-        self.fields["country"].choices = [
-            ("", _("All countries")),
-            *((r.country_code, r.partner_name) for r in countries),
-        ]
+        self.fields["country"].choices = [("", _("All countries")), *countries]
         # A list to choose from; any city is accepted, so that a bookmarked
         # city no longer listed finds nothing rather than an error.
         self.fields["city"].widget = forms.Select(
@@ -68,10 +65,7 @@ class DirectoryFilter(forms.Form):
         return [
             office
             for office in offices
-            if (
-                not wanted["country"]
-                or office.relationship.country_code == wanted["country"]
-            )
+            if (not wanted["country"] or wanted["country"] in serves(office))
             and (not wanted["kind"] or office.kind == wanted["kind"])
             and (
                 not wanted["city"]
@@ -86,11 +80,11 @@ class OfficeListView(TemplateView):
     template_name = "consulates/office_list.html"
 
     def get(self, request, *args, **kwargs):
-        offices = list(published_offices())
-        countries = sorted(
-            {office.relationship for office in offices},
-            key=lambda r: alphabetical(r.partner_name),
+        offices = list(
+            published_offices().prefetch_related("served_countries__country")
         )
+        names = country_names(offices)
+        countries = sorted(names.items(), key=lambda item: alphabetical(item[1]))
         cities = sorted({office.city for office in offices}, key=alphabetical)
         form = DirectoryFilter(request.GET, countries, cities)
         valid = form.is_valid()
@@ -99,7 +93,7 @@ class OfficeListView(TemplateView):
             form=form,
             filtered=valid and any(form.cleaned_data.values()),
             count=len(shown),
-            groups=grouped(shown),
+            groups=grouped(shown, valid and form.cleaned_data["country"], names),
             date_issued=min(
                 (o.first_published_at for o in offices if o.first_published_at),
                 default=None,
@@ -134,14 +128,38 @@ def language_queries(query, offices):
     return queries
 
 
-def grouped(offices):
-    """Return [(run_by label, [(country name, [office, ...]), ...]), ...]."""
+def serves(office):
+    """Return the codes of the countries `office` serves, its own first."""
+    return [
+        office.relationship.country_code,
+        *(served.country_id for served in office.served_countries.all()),
+    ]
+
+
+def country_names(offices):
+    """Return {code: name} of every country the offices serve."""
+    names = {}
+    for office in offices:
+        names[office.relationship.country_code] = office.relationship.partner_name
+        for served in office.served_countries.all():
+            names.setdefault(served.country_id, served.country.name)
+    return names
+
+
+def grouped(offices, country, names):
+    """Return [(run_by label, [(country name, [office, ...]), ...]), ...]:
+    under `country` if the list is of that country's, else under each
+    office's own."""
+
+    def country_of(office):
+        return names[country] if country else office.relationship.partner_name
+
     kinds = list(Office.Kind)
     offices = sorted(
         offices,
         key=lambda o: (
             list(Office.RunBy).index(o.run_by),
-            alphabetical(o.relationship.partner_name),
+            alphabetical(country_of(o)),
             kinds.index(o.kind),
             alphabetical(o.city),
             o.sort_order,
@@ -156,9 +174,7 @@ def grouped(offices):
             headings[run_by],
             [
                 (country, list(in_country))
-                for country, in_country in itertools.groupby(
-                    in_run_by, key=lambda o: o.relationship.partner_name
-                )
+                for country, in_country in itertools.groupby(in_run_by, key=country_of)
             ],
         )
         for run_by, in_run_by in itertools.groupby(offices, key=lambda o: o.run_by)

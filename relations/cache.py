@@ -63,6 +63,7 @@ from publishing.workflow import publish_due
 
 from .models import (
     ContentVersion,
+    Country,
     PageContent,
     Relationship,
     Status,
@@ -300,10 +301,13 @@ def render_page_content(relationship, parts=None, offices=None):
         }
     if offices is None:
         offices = relationship.offices.all()
+    country = Country.objects.filter(code=relationship.country_code).first()
     return render_to_string(
         "relations/includes/relationship_content.html",
         {
             "relationship": relationship,
+            "country": country,
+            "offices_abroad": offices_serving(relationship),
             "topics": sorted(parts["topics"], key=lambda t: (t.sort_order, t.pk or 0)),
             "agreements": [link.item for link in ordered(parts["agreement_links"])],
             "organizations": [
@@ -312,6 +316,24 @@ def render_page_content(relationship, parts=None, offices=None):
             "offices": offices,
         },
     )
+
+
+def offices_serving(relationship):
+    """Return the published offices in other countries that serve this one,
+    on published pages (an embassy accredited to neighbouring countries)."""
+    # The offices' model through the relation: relations does not import
+    # consulates, which depends on it.
+    offices = Relationship._meta.get_field("offices").related_model
+    found = (
+        offices.objects.published()
+        .filter(
+            served_countries__country=relationship.country_code,
+            relationship__in=Relationship.objects.published(),
+        )
+        .exclude(relationship=relationship)
+        .select_related("relationship")
+    )
+    return sorted(found, key=lambda office: (office.name.casefold(), office.pk))
 
 
 def ordered(links):

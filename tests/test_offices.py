@@ -516,3 +516,77 @@ def test_an_upgrade_moves_toll_free_numbers_to_their_own_field(offices):
         "+1 613-996-8885",
         "",
     )
+
+
+# Offices that serve several countries
+
+
+@pytest.fixture
+def guatemala(make_relationship):
+    return make_relationship(
+        code="GT",
+        partner_name_en="Guatemala",
+        partner_name_fr="Guatemala",
+        title_en="Canada-Guatemala relations",
+        title_fr="Relations Canada-Guatemala",
+        slug_en="guatemala",
+        slug_fr="guatemala-fr",
+    )
+
+
+def test_an_office_accredited_to_another_country_is_listed_on_its_page(
+    client, offices, guatemala
+):
+    from consulates.models import ServedCountry
+
+    embassy = offices["mexico_city"]
+    page = "/en/relations/guatemala/"
+    assert not html(client.get(page)).select(".offices-abroad li")
+    ServedCountry.objects.create(office=embassy, country_id="GT")
+    # The page's cached content follows at once.
+    listed = html(client.get(page)).select(".offices-abroad li")
+    assert [li.a.get_text() for li in listed] == ["Embassy of Canada to Mexico"]
+    assert listed[0].a["href"] == embassy.get_absolute_url()
+    french = html(client.get("/fr/relations/guatemala-fr/"))
+    assert french.select_one(".onward h3").get_text() == (
+        "Bureaux accrédités depuis un autre pays"
+    )
+    # Unpublished, it leaves the page.
+    embassy.status = "draft"
+    embassy.save()
+    assert not html(client.get(page)).select(".offices-abroad li")
+
+
+def test_the_directory_lists_every_office_serving_a_country(client, offices, guatemala):
+    from consulates.models import ServedCountry
+
+    ServedCountry.objects.create(office=offices["mexico_city"], country_id="GT")
+    soup = html(client.get("/en/offices/?country=GT"))
+    assert names(client.get("/en/offices/?country=GT")) == [
+        "Embassy of Canada to Mexico"
+    ]
+    assert [h3.get_text() for h3 in soup.select(".office-group h3")] == ["Guatemala"]
+    codes = [o["value"] for o in soup.select("#id_country option")]
+    assert "GT" in codes
+    everything = html(client.get("/fr/bureaux/"))
+    also = [span.get_text() for span in everything.select(".office-also")]
+    assert also == ["Sert aussi\N{NO-BREAK SPACE}: Guatemala"]
+
+
+@pytest.mark.parametrize(
+    ("url", "advice"),
+    [
+        (
+            "/en/relations/united-states/",
+            "https://travel.gc.ca/destinations/united-states",
+        ),
+        ("/fr/relations/etats-unis/", "https://voyage.gc.ca/destinations/etats-unis"),
+    ],
+)
+def test_each_relationship_page_links_to_the_countrys_travel_advice(
+    client, demo, url, advice
+):
+    soup = html(client.get(url))
+    link = soup.select_one(f'.onward a[href="{advice}"]')
+    assert link is not None
+    assert ("Travel advice" in link.get_text()) or ("Conseils" in link.get_text())

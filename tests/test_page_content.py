@@ -20,8 +20,9 @@ from relations.templatetags import gcweb
 UNCACHED = "?uncached=1"
 # The content version, then the page itself; its content comes from the cache.
 QUERIES_WITH_CONTENT_CACHED = 2
-# The same two, then topics, agreements, organizations and offices.
-QUERIES_RENDERING_CONTENT = 6
+# The same two, then topics, agreements, organizations and offices, the
+# country (travel advice) and the offices in other countries serving it.
+QUERIES_RENDERING_CONTENT = 8
 
 
 @pytest.fixture

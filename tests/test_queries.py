@@ -5,8 +5,9 @@ import pytest
 from consulates.models import Office
 
 # The content version (relations.cache), then the relationship, its topics,
-# agreements, organizations and offices.
-PAGE_QUERIES = 6
+# agreements, organizations and offices, its country (travel advice) and the
+# offices in other countries that serve it.
+PAGE_QUERIES = 8
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('relations', '0009_former_slugs_are_redirects'),
+        # Its draft changes are carried over into drafts there first.
+        ('publishing', '0004_drafts_from_draft_changes'),
     ]
 
     operations = [

@@ -59,10 +59,11 @@ serve: install ## Serve with gunicorn as in production (no debug) at http://127.
 	$(MANAGE) migrate --no-input && \
 	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000
 
-bench: install ## Benchmark pages, search and reports against the Python ceiling (wrk)
+bench: install ## Benchmark pages, search and reports (wrk), then how pages grow with 200 countries
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
 		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y wrk; }
 	$(PY) -m bench.pages
+	$(PY) -m bench.scale
 
 image-test: ## Build the image with podman and run it against local PostgreSQL
 	bash scripts/image-test.sh

@@ -9,7 +9,9 @@ app_name = "consulates"
 urlpatterns = [
     path(
         _("offices/"),
-        public_page(views.OfficeListView.as_view(), params=("country", "kind", "city")),
+        public_page(
+            views.OfficeListView.as_view(), params=("country", "kind", "city", "page")
+        ),
         name="office_list",
     ),
     path(

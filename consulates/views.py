@@ -3,9 +3,14 @@
 import itertools
 
 from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Max, Min, Q
+from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from publishing.languages import LANGUAGES
@@ -14,7 +19,7 @@ from relations.models import Relationship
 from relations.preview import PreviewMixin
 from relations.views import alphabetical
 
-from .models import Office
+from .models import Office, ServedCountry
 
 
 def published_offices():
@@ -26,6 +31,31 @@ def published_offices():
     )
 
 
+# Offices on a page of the directory: a page stays small however many there are.
+OFFICES_PER_PAGE = 50
+
+
+class ListSelect(forms.Select):
+    """A select of a long list (200 countries, their cities), its options
+    written out directly: Django's widget templates render each option as a
+    template of its own, which took most of the directory's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = str(value or "")
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(attrs), options
+        )
+
+
 class DirectoryFilter(forms.Form):
     """The directory's filters: plain GET parameters, so a filtered list can be
     bookmarked and shared."""
@@ -33,6 +63,7 @@ class DirectoryFilter(forms.Form):
     country = forms.ChoiceField(
         label=gettext_lazy("Country"),
         required=False,
+        widget=ListSelect,
         error_messages={
             "invalid_choice": gettext_lazy(
                 "No office is listed for this country. Choose a country from the list."
@@ -56,50 +87,84 @@ class DirectoryFilter(forms.Form):
         self.fields["country"].choices = [("", _("All countries")), *countries]
         # A list to choose from; any city is accepted, so that a bookmarked
         # city no longer listed finds nothing rather than an error.
-        self.fields["city"].widget = forms.Select(
+        self.fields["city"].widget = ListSelect(
             choices=[("", _("All cities")), *((city, city) for city in cities)]
         )
 
-    def filter(self, offices):
+    def filter(self, offices, language, cities):
+        """Return the offices among `offices` (a queryset) these filters keep:
+        a city by its name in `cities`, accents and case aside."""
         wanted = self.cleaned_data
-        return [
-            office
-            for office in offices
-            if (not wanted["country"] or wanted["country"] in serves(office))
-            and (not wanted["kind"] or office.kind == wanted["kind"])
-            and (
-                not wanted["city"]
-                or alphabetical(office.city) == alphabetical(wanted["city"])
-            )
-        ]
+        if wanted["country"]:
+            offices = offices.filter(
+                Q(relationship__country_code=wanted["country"])
+                | Q(served_countries__country=wanted["country"])
+            ).distinct()
+        if wanted["kind"]:
+            offices = offices.filter(kind=wanted["kind"])
+        if wanted["city"]:
+            named = [
+                city
+                for city in cities
+                if alphabetical(city) == alphabetical(wanted["city"])
+            ]
+            offices = offices.filter(**{f"city_{language}__in": named})
+        return offices
 
 
 class OfficeListView(TemplateView):
-    """Every published office, grouped by who runs it and by country."""
+    """The published offices, grouped by who runs them and by country, a page
+    of OFFICES_PER_PAGE at a time; or those of one country, type or city.
+
+    What the page shows is read in a fixed number of queries: the countries
+    and cities to filter by, the sort keys of the offices kept (sorted here,
+    as each language sorts), then the page's offices alone."""
 
     template_name = "consulates/office_list.html"
 
     def get(self, request, *args, **kwargs):
-        offices = list(
-            published_offices().prefetch_related("served_countries__country")
-        )
-        names = country_names(offices)
+        language = get_language()
+        offices = published_offices()
+        names = country_names(offices, language)
         countries = sorted(names.items(), key=lambda item: alphabetical(item[1]))
-        cities = sorted({office.city for office in offices}, key=alphabetical)
+        cities = sorted(
+            set(offices.values_list(f"city_{language}", flat=True)), key=alphabetical
+        )
         form = DirectoryFilter(request.GET, countries, cities)
         valid = form.is_valid()
-        shown = form.filter(offices) if valid else []
+        country = valid and form.cleaned_data["country"]
+        kept = form.filter(offices, language, cities) if valid else offices.none()
+        order = sorted(
+            kept.values_list(
+                "pk",
+                "run_by",
+                f"relationship__partner_name_{language}",
+                "kind",
+                f"city_{language}",
+                "sort_order",
+            ),
+            key=lambda row: sort_key(row, names[country] if country else None),
+        )
+        page = Paginator([row[0] for row in order], OFFICES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        shown = in_order(
+            published_offices().prefetch_related("served_countries__country"),
+            page.object_list,
+        )
+        dates = offices.aggregate(
+            issued=Min("first_published_at"), modified=Max("content_modified_at")
+        )
         context = self.get_context_data(
             form=form,
             filtered=valid and any(form.cleaned_data.values()),
-            count=len(shown),
-            groups=grouped(shown, valid and form.cleaned_data["country"], names),
-            date_issued=min(
-                (o.first_published_at for o in offices if o.first_published_at),
-                default=None,
-            ),
-            date_modified=max((o.content_modified_at for o in offices), default=None),
-            language_queries=language_queries(request.GET, offices),
+            count=page.paginator.count,
+            page=page,
+            page_query=page_query(request.GET),
+            groups=grouped(shown, country and names[country]),
+            date_issued=dates["issued"],
+            date_modified=dates["modified"],
+            language_queries=language_queries(request.GET, offices, language),
             title=_("Office directory"),
             description=_(
                 "Canada’s embassies, high commissions and consulates abroad, and "
@@ -110,61 +175,85 @@ class OfficeListView(TemplateView):
         return self.render_to_response(context, status=200 if valid else 400)
 
 
-def language_queries(query, offices):
+RUN_BY = list(Office.RunBy)
+KINDS = list(Office.Kind)
+
+
+def sort_key(row, country):
+    """Order offices by who runs them, country, type, city, then as set."""
+    _pk, run_by, partner, kind, city, sort_order = row
+    return (
+        RUN_BY.index(run_by),
+        alphabetical(country or partner),
+        KINDS.index(kind),
+        alphabetical(city),
+        sort_order,
+    )
+
+
+def in_order(offices, ids):
+    found = offices.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def page_query(query):
+    """Return the filters as a query string for the page links, page left out."""
+    kept = QueryDict(mutable=True)
+    for name in DirectoryFilter.base_fields:
+        if value := query.get(name):
+            kept[name] = value
+    return kept.urlencode()
+
+
+def country_names(offices, language):
+    """Return {code: name} of every country the offices serve, their own and
+    those they are accredited to."""
+    names = dict(
+        offices.values_list(
+            "relationship__country_code", f"relationship__partner_name_{language}"
+        ).distinct()
+    )
+    served = ServedCountry.objects.filter(office__in=offices).values_list(
+        "country", f"country__name_{language}"
+    )
+    for code, name in served.distinct():
+        names.setdefault(code, name)
+    return names
+
+
+def language_queries(query, offices, language):
     """Return the directory's query string in each language: the same
     filters, a city by its name in that language (Québec, Québec City)."""
     queries = {}
-    for language in LANGUAGES:
+    city = query.get("city")
+    names = None
+    if city:
+        names = (
+            offices.filter(**{f"city_{language}": city})
+            .values_list(*(f"city_{other}" for other in LANGUAGES))
+            .first()
+        )
+    for position, other in enumerate(LANGUAGES):
         translated = QueryDict(mutable=True)
         for name in DirectoryFilter.base_fields:
             if value := query.get(name):
                 translated[name] = value
-        if city := translated.get("city"):
-            for office in offices:
-                if alphabetical(office.city) == alphabetical(city):
-                    translated["city"] = getattr(office, f"city_{language}")
-                    break
-        queries[language] = translated.urlencode()
+        if city and names:
+            translated["city"] = names[position]
+        if page := query.get("page"):
+            translated["page"] = page
+        queries[other] = translated.urlencode()
     return queries
 
 
-def serves(office):
-    """Return the codes of the countries `office` serves, its own first."""
-    return [
-        office.relationship.country_code,
-        *(served.country_id for served in office.served_countries.all()),
-    ]
-
-
-def country_names(offices):
-    """Return {code: name} of every country the offices serve."""
-    names = {}
-    for office in offices:
-        names[office.relationship.country_code] = office.relationship.partner_name
-        for served in office.served_countries.all():
-            names.setdefault(served.country_id, served.country.name)
-    return names
-
-
-def grouped(offices, country, names):
-    """Return [(run_by label, [(country name, [office, ...]), ...]), ...]:
-    under `country` if the list is of that country's, else under each
-    office's own."""
+def grouped(offices, country):
+    """Return [(run_by label, [(country name, [office, ...]), ...]), ...], in
+    the order given: under `country` if the list is that country's, else
+    under each office's own."""
 
     def country_of(office):
-        return names[country] if country else office.relationship.partner_name
+        return country or office.relationship.partner_name
 
-    kinds = list(Office.Kind)
-    offices = sorted(
-        offices,
-        key=lambda o: (
-            list(Office.RunBy).index(o.run_by),
-            alphabetical(country_of(o)),
-            kinds.index(o.kind),
-            alphabetical(o.city),
-            o.sort_order,
-        ),
-    )
     headings = {
         Office.RunBy.CANADA: _("Canada’s offices abroad"),
         Office.RunBy.PARTNER: _("Other countries’ offices in Canada"),
@@ -173,8 +262,8 @@ def grouped(offices, country, names):
         (
             headings[run_by],
             [
-                (country, list(in_country))
-                for country, in_country in itertools.groupby(in_run_by, key=country_of)
+                (name, list(in_country))
+                for name, in_country in itertools.groupby(in_run_by, key=country_of)
             ],
         )
         for run_by, in_run_by in itertools.groupby(offices, key=lambda o: o.run_by)

@@ -640,22 +640,13 @@ def fold(text):
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def words(text):
-    """Return the folded words of `text`, each after a space: " etats unis"."""
-    if text is None:
-        return None
-    return "".join(f" {word}" for word in WORD.findall(fold(text)))
-
-
-def words_of_html(text):
-    """Return the folded words of sanitised HTML, tags left out."""
-    if text is None:
-        return None
-    return words(html.unescape(re.sub(TAG, " ", text)))
-
-
 # Spaces and line breaks, not the no-break spaces French puts before a colon.
 BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_character(character):
+    return fold(character)
 
 
 def readable(text, from_html=False):
@@ -684,12 +675,17 @@ def excerpt(text, query_words, length=220):
     each word of the text that starts with one (accents and case aside)
     between START and STOP."""
     text = text.replace(START, "").replace(STOP, "")
-    folded, origin = [], []
-    for position, character in enumerate(text):
-        for folded_character in fold(character):
-            folded.append(folded_character)
-            origin.append(position)
-    folded = "".join(folded)
+    characters = [fold_character(character) for character in text]
+    folded = "".join(characters)
+    if len(folded) == len(text):
+        # Each character folded to one: positions are the text's.
+        origin = range(len(text))
+    else:
+        origin = [
+            position
+            for position, folded_character in enumerate(characters)
+            for _ in folded_character
+        ]
     spans = sorted(
         (origin[found.start()], origin[found.end() - 1] + 1)
         for word in query_words

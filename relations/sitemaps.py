@@ -54,6 +54,10 @@ class RelationshipSitemap(BilingualSitemap):
     def lastmod(self, relationship):
         return relationship.content_modified_at
 
+    def get_latest_lastmod(self):
+        # The index's date for the section, asked of the database.
+        return self.items().aggregate(latest=Max("content_modified_at"))["latest"]
+
 
 # Classes, not instances: the view makes one per request, so nothing cached
 # on an instance outlives it. config.urls adds the offices' (consulates).

@@ -179,8 +179,12 @@ def grouped_by_region(relationships):
     ]
 
 
+@functools.lru_cache(maxsize=8192)
 def alphabetical(text):
-    """Return a sort key that ignores case and accents (É sorts with E)."""
+    """Return a sort key that ignores case and accents (É sorts with E).
+
+    Kept for the strings asked for again (country and city names, sorted on
+    each request for the index and the directory)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

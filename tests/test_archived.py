@@ -70,7 +70,7 @@ def test_an_archived_page_leaves_the_lists_sitemap_and_open_data(
     assert "/en/relations/united-states/" not in home
     directory = client.get("/en/offices/").content.decode()
     assert office.name_en not in directory
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-relationships.xml").content.decode()
     assert "/relations/united-states/" not in sitemap
     offices = json.loads(client.get("/api/offices.json").content)
     listed = json.dumps(offices)

@@ -142,10 +142,13 @@ def test_the_directory_costs_the_same_queries_for_any_number_of_offices(
         return len(queries)
 
     before = count()
-    for _ in range(15):
+    for _ in range(60):
         make_office(offices["brasilia"].relationship, city="Recife")
     assert count() == before
-    assert before <= 4
+    # The content version, the countries (their own, those served), the
+    # cities, the offices' sort keys, the page's offices and the countries
+    # they serve, the dates.
+    assert before <= 9
 
 
 # One office
@@ -590,3 +593,22 @@ def test_each_relationship_page_links_to_the_countrys_travel_advice(
     link = soup.select_one(f'.onward a[href="{advice}"]')
     assert link is not None
     assert ("Travel advice" in link.get_text()) or ("Conseils" in link.get_text())
+
+
+def test_the_directory_comes_fifty_offices_a_page(client, offices, make_office):
+    brazil = offices["brasilia"].relationship
+    for n in range(60):
+        make_office(brazil, city=f"Recife {n:02}", kind=Office.Kind.CONSULATE)
+    first = html(client.get("/en/offices/?kind=consulate"))
+    assert len(first.select(".office-list li")) == 50
+    assert "61 offices" in first.select_one(".office-count").get_text()
+    links = [a["href"] for a in first.select(".search-pages a")]
+    assert "?kind=consulate&page=2" in links
+    second = html(client.get("/en/offices/?kind=consulate&page=2"))
+    assert len(second.select(".office-list li")) == 11
+    assert second.select_one("#wb-lng a")["href"] == (
+        "/fr/bureaux/?kind=consulate&page=2"
+    )
+    # A page past the end shows the last; one that is not a number, the first.
+    assert len(html(client.get("/en/offices/?page=99")).select(".office-list li"))
+    assert client.get("/en/offices/?page=x").status_code == 200

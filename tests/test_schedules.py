@@ -11,7 +11,7 @@ from tests.support.pages import html
 LISTS = [
     ("/en/", "Mexico"),
     ("/fr/", "Mexique"),
-    ("/sitemap.xml", "/en/relations/mexico/"),
+    ("/sitemap-relationships.xml", "/en/relations/mexico/"),
     ("/en/offices/", "Embassy of Canada to Mexico"),
     ("/fr/bureaux/", "Ambassade du Canada au Mexique"),
     ("/en/search/?q=Mexico", "Canada-Mexico relations"),

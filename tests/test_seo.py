@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps_views
 from django.template.loader import render_to_string
 from django.test import override_settings
 from django.urls import include, path, reverse
@@ -26,14 +26,28 @@ NAMESPACES = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "xhtml": "http://www.w3.org/1999/xhtml",
 }
-# The content version (relations.cache), the latest change, relationships,
-# offices with their relationship.
-SITEMAP_QUERIES = 4
+# The index: the content version (relations.cache), the pages' latest change,
+# then for the relationships and the offices, their rows (how many pages of
+# sitemap) and their latest change. A section: the content version and its
+# own rows (with the latest change, for the pages').
+INDEX_QUERIES = 6
+SECTION_QUERIES = 2
 
 # The site's addresses with the admin moved, as DJANGO_ADMIN_PATH allows.
 urlpatterns = [
     path("robots.txt", views.robots_txt),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemaps_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     *i18n_patterns(
         path("gestion/", admin.site.urls),
         path("", include("consulates.urls")),
@@ -55,24 +69,44 @@ def read_sitemap(client):
     """Fetch the sitemap: {address: {"lastmod": …, "alternates": {hreflang: …}}}."""
 
     def read():
-        response = client.get("/sitemap.xml")
-        assert response.status_code == 200
-        assert response["Content-Type"] == "application/xml"
-        root = ElementTree.fromstring(response.content)
         entries = {}
-        for url in root.findall("sm:url", NAMESPACES):
-            location = url.findtext("sm:loc", namespaces=NAMESPACES)
-            assert location not in entries, location
-            entries[location] = {
-                "lastmod": url.findtext("sm:lastmod", namespaces=NAMESPACES),
-                "alternates": {
-                    link.get("hreflang"): link.get("href")
-                    for link in url.findall("xhtml:link[@rel='alternate']", NAMESPACES)
-                },
-            }
+        for section in read_index(client):
+            entries.update(read_section(client, section))
         return entries
 
     return read
+
+
+def read_index(client):
+    """Return the addresses of the sitemap index's sections."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    root = ElementTree.fromstring(response.content)
+    return [
+        loc.text.removeprefix(SERVER)
+        for loc in root.findall("sm:sitemap/sm:loc", NAMESPACES)
+    ]
+
+
+def read_section(client, path):
+    """Return {address: {"lastmod": …, "alternates": {hreflang: …}}} of a section."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    root = ElementTree.fromstring(response.content)
+    entries = {}
+    for url in root.findall("sm:url", NAMESPACES):
+        location = url.findtext("sm:loc", namespaces=NAMESPACES)
+        assert location not in entries, location
+        entries[location] = {
+            "lastmod": url.findtext("sm:lastmod", namespaces=NAMESPACES),
+            "alternates": {
+                link.get("hreflang"): link.get("href")
+                for link in url.findall("xhtml:link[@rel='alternate']", NAMESPACES)
+            },
+        }
+    return entries
 
 
 def every_address(entries):
@@ -182,15 +216,25 @@ def test_sitemap_never_lists_a_preview(read_sitemap, demo, make_relationship):
 
 @pytest.mark.parametrize("count", [1, 12])
 def test_sitemap_query_count_is_fixed(
-    client, django_assert_num_queries, make_relationship, make_office, count
+    client,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+    make_relationship,
+    make_office,
+    count,
 ):
     for n in range(count):
         relationship = make_relationship(code=f"Q{chr(65 + n)}")
         make_office(relationship)
         make_office(relationship)
-    with django_assert_num_queries(SITEMAP_QUERIES):
-        response = client.get("/sitemap.xml")
-    assert response.content.count(b"<url>") == 2 * (2 + 3 * count)
+    with django_assert_num_queries(INDEX_QUERIES):
+        sections = read_index(client)
+    urls = 0
+    for section in sections:
+        with django_assert_max_num_queries(SECTION_QUERIES):
+            response = client.get(section)
+        urls += response.content.count(b"<url>")
+    assert urls == 2 * (2 + 3 * count)
 
 
 def robots_lines(client):
@@ -305,3 +349,24 @@ def test_not_found_page_renders_without_a_request_or_an_object(db):
     soup = BeautifulSoup(render_to_string("404.html"), "html.parser")
     assert metadata(soup)["robots"] == "noindex"
     assert not soup.select('link[rel="canonical"]')
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/sitemap-nowhere.xml", 404),
+        ("/sitemap-relationships.xml?p=2", 404),
+        ("/sitemap-relationships.xml?p=x", 404),
+        ("/sitemap-relationships.xml?p=1", 200),
+    ],
+)
+def test_a_section_that_does_not_exist_is_not_found(client, demo, path, status):
+    assert client.get(path).status_code == status
+
+
+def test_the_index_names_every_section(client, demo):
+    assert read_index(client) == [
+        "/sitemap-pages.xml",
+        "/sitemap-relationships.xml",
+        "/sitemap-offices.xml",
+    ]

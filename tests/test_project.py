@@ -1,5 +1,7 @@
 """The project is configured as documented: checks pass, migrations are complete."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management import call_command
 
@@ -34,3 +36,11 @@ def test_debug_is_off_unless_asked_for():
 def test_modeltranslation_is_installed_before_the_admin():
     apps = settings.INSTALLED_APPS
     assert apps.index("modeltranslation") < apps.index("config.apps.AdminConfig")
+
+
+def test_compose_puts_the_buffering_proxy_in_front_of_the_app():
+    compose = (Path(__file__).parents[1] / "compose.yaml").read_text()
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in compose
+    assert '"127.0.0.1:8000:8080"' in compose
+    # The app itself is reached only through the proxy.
+    assert "8000:8000" not in compose

@@ -61,6 +61,7 @@ WORDS = {
 PUBLIC = {
     "splash": {"en": "/", "fr": "/"},
     "home": {"en": "/en/", "fr": "/fr/"},
+    "home-by-region": {"en": "/en/?by=region", "fr": "/fr/?by=region"},
     "relations": {"en": WORDS["en"]["relations"], "fr": WORDS["fr"]["relations"]},
     "offices": {"en": "/en/offices/", "fr": "/fr/bureaux/"},
     "offices-by-country": {

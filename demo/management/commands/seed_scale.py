@@ -79,11 +79,15 @@ class Command(BaseCommand):
             )
         taken = set(Relationship.objects.values_list("country_code", flat=True))
         synthetic = Relationship.objects.filter(slug_en__startswith=MARK)
-        free = [
-            country
-            for country in Country.objects.order_by("code")
-            if country.code not in taken or synthetic.filter(country_code=country.code)
-        ]
+        # Countries with a region of the ministry's list; never Canada itself.
+        candidates = (
+            Country.objects.exclude(code="CA")
+            .exclude(region=None)
+            .exclude(region__key="other")
+            .order_by("code")
+        )
+        replaced = set(synthetic.values_list("country_code", flat=True))
+        free = [c for c in candidates if c.code not in taken or c.code in replaced]
         if countries > len(free):
             raise CommandError(
                 f"Only {len(free)} countries have no relationship page: ask for fewer."

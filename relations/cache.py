@@ -65,6 +65,7 @@ from .models import (
     ContentVersion,
     Country,
     PageContent,
+    Region,
     Relationship,
     Status,
     page_prefetches,
@@ -227,6 +228,22 @@ def content_changed(sender, instance, **kwargs):
         bump()
         if isinstance(instance, PageContent):
             pages_changed(instance.pages_showing())
+
+
+@receiver(post_save, sender=Country)
+@receiver(post_save, sender=Region)
+def reference_changed(sender, instance, **kwargs):
+    # A country's name and travel advice show on its page and in the
+    # directory; a region's name in the index.
+    bump()
+    if isinstance(instance, Country):
+        pages_changed(
+            set(
+                Relationship.objects.filter(country_code=instance.code).values_list(
+                    "pk", flat=True
+                )
+            )
+        )
 
 
 @receiver(post_save, sender=Draft)

@@ -295,3 +295,28 @@ def test_a_draft_previewed_leaves_the_public_pages_cached_content_as_published(
         response = client.get(path + "?uncached=1")
         assert response.status_code == 200
         assert "Arctic cooperation" not in response.content.decode()
+
+
+def test_an_editor_adding_a_country_an_office_serves_waits_for_a_publisher(
+    log_in, demo, client, make_relationship
+):
+    """An office's countries also served are part of it: an Editor's change
+    goes to its draft, and the other country's page lists the office only
+    once a Publisher publishes it."""
+    mexico = make_relationship(code="MX", slug_en="mexico", slug_fr="mexique")
+    office = Office.objects.get(slug_en="embassy-of-canada-to-the-united-states")
+    editor = log_in("Editor")
+    url = admin_url("consulates_office_change", "en", office.pk)
+    data = {**form_data(editor.get(url), "office_form"), "_save": "1"}
+    index = int(data["served_countries-TOTAL_FORMS"])
+    data["served_countries-TOTAL_FORMS"] = str(index + 1)
+    data[f"served_countries-{index}-country"] = "MX"
+    response = editor.post(url, data, follow=True)
+    assert "Your changes are saved as a draft." in response.content.decode()
+    assert not office.served_countries.exists()
+    assert "Embassy of Canada to the United States" not in public_page(client, mexico)
+
+    publisher = log_in("Publisher")
+    publish(publisher, "consulates_office", office.pk)
+    assert list(office.served_countries.values_list("country", flat=True)) == ["MX"]
+    assert "Embassy of Canada to the United States" in public_page(client, mexico)

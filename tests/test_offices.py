@@ -612,3 +612,18 @@ def test_the_directory_comes_fifty_offices_a_page(client, offices, make_office):
     # A page past the end shows the last; one that is not a number, the first.
     assert len(html(client.get("/en/offices/?page=99")).select(".office-list li"))
     assert client.get("/en/offices/?page=x").status_code == 200
+
+
+def test_a_corrected_travel_advice_address_shows_at_once(client, demo):
+    from relations.models import Country
+
+    page = "/en/relations/united-states/"
+    assert html(client.get(page)).select_one(
+        '.onward a[href="https://travel.gc.ca/destinations/united-states"]'
+    )
+    country = Country.objects.get(code="US")
+    country.travel_advice_url_en = "https://travel.gc.ca/destinations/usa"
+    country.save()
+    assert html(client.get(page)).select_one(
+        '.onward a[href="https://travel.gc.ca/destinations/usa"]'
+    )

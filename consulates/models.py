@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -158,6 +159,11 @@ class Office(Publishable, RelationshipChild):
         if Status.PUBLISHED in {self.status, was_published}:
             super().mark_pages_modified(when)
 
+    def content_fingerprint(self):
+        """Its content and the countries it also serves, to tell if it changed."""
+        served = sorted(self.served_countries.values_list("country", flat=True))
+        return (self._content(), served)
+
     def pages_showing(self):
         """Its own country's page, and the pages of the countries it serves."""
         served = set()
@@ -203,6 +209,22 @@ class ServedCountry(PageContent):
 
     def __str__(self):
         return str(self.country)
+
+    def clean(self):
+        super().clean()
+        office = self.office if self.office_id else None
+        if self.country_id == "CA":
+            raise ValidationError(
+                {"country": _("Canada is not a country an office abroad serves.")}
+            )
+        if (
+            office
+            and office.relationship_id
+            and self.country_id == (office.relationship.country_code)
+        ):
+            raise ValidationError(
+                {"country": _("This is the office’s own country: choose another.")}
+            )
 
     def pages_showing(self):
         # The country's page, and the one it served before a change.

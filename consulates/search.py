@@ -1,4 +1,5 @@
-"""The offices as the site search finds them (relations.search)."""
+"""The offices as the site search finds them (relations.search): those whose
+page visitors may open (consulates.views.office_pages)."""
 
 from relations.search import Source
 

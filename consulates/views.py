@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from publishing.languages import LANGUAGES
-from publishing.models import Status
 from relations.models import Relationship
 from relations.preview import PreviewMixin
 from relations.views import alphabetical
@@ -56,6 +55,15 @@ class ListSelect(forms.Select):
         )
 
 
+def office_pages():
+    """Offices whose page visitors may open: published or archived (with the
+    archived notice), on a relationship page visitors may see, published or
+    archived. The search finds the same (relations.search.Source)."""
+    return Office.objects.visible().filter(
+        relationship__in=Relationship.objects.visible()
+    )
+
+
 class DirectoryFilter(forms.Form):
     """The directory's filters: plain GET parameters, so a filtered list can be
     bookmarked and shared."""
@@ -80,7 +88,17 @@ class DirectoryFilter(forms.Form):
             )
         },
     )
-    city = forms.CharField(label=gettext_lazy("City"), required=False, max_length=100)
+    city = forms.CharField(
+        label=gettext_lazy("City"),
+        required=False,
+        max_length=100,
+        error_messages={
+            "max_length": gettext_lazy("No city has so long a name."),
+            "null_characters_not_allowed": gettext_lazy(
+                "This is not a city’s name. Choose a city from the list."
+            ),
+        },
+    )
 
     def __init__(self, data, countries, cities):
         super().__init__(data)
@@ -93,7 +111,7 @@ class DirectoryFilter(forms.Form):
 
     def filter(self, offices, language, cities):
         """Return the offices among `offices` (a queryset) these filters keep:
-        a city by its name in `cities`, accents and case aside."""
+        a city by its name in `cities`, accents and case aside (valid only)."""
         wanted = self.cleaned_data
         if wanted["country"]:
             offices = offices.filter(
@@ -103,13 +121,16 @@ class DirectoryFilter(forms.Form):
         if wanted["kind"]:
             offices = offices.filter(kind=wanted["kind"])
         if wanted["city"]:
-            named = [
-                city
-                for city in cities
-                if alphabetical(city) == alphabetical(wanted["city"])
-            ]
+            named = [listed_city(self, cities)] if listed_city(self, cities) else []
             offices = offices.filter(**{f"city_{language}__in": named})
         return offices
+
+
+def listed_city(form, cities):
+    """Return the city of `cities` a valid form asks for, accents and case
+    aside ("quebec city" is "Québec City"), or ""."""
+    wanted = alphabetical(form.cleaned_data["city"])
+    return next((city for city in cities if alphabetical(city) == wanted), "")
 
 
 class OfficeListView(TemplateView):
@@ -164,7 +185,9 @@ class OfficeListView(TemplateView):
             groups=grouped(shown, country and names[country]),
             date_issued=dates["issued"],
             date_modified=dates["modified"],
-            language_queries=language_queries(request.GET, offices, language),
+            language_queries=language_queries(
+                request.GET, offices, language, valid and listed_city(form, cities)
+            ),
             title=_("Office directory"),
             description=_(
                 "Canada’s embassies, high commissions and consulates abroad, and "
@@ -221,11 +244,11 @@ def country_names(offices, language):
     return names
 
 
-def language_queries(query, offices, language):
+def language_queries(query, offices, language, city):
     """Return the directory's query string in each language: the same
-    filters, a city by its name in that language (Québec, Québec City)."""
+    filters, a city by its name in that language (Québec, Québec City).
+    `city` is the city filtered by as it is listed, or "" if none is."""
     queries = {}
-    city = query.get("city")
     names = None
     if city:
         names = (
@@ -275,9 +298,7 @@ class OfficeDetailView(DetailView):
     context_object_name = "office"
 
     def get_queryset(self):
-        # An archived office keeps its address, with the archived notice.
-        archived = Office.objects.filter(status=Status.ARCHIVED)
-        return (published_offices() | archived).select_related("relationship")
+        return office_pages().select_related("relationship")
 
     def get_context_data(self, **kwargs):
         office = self.object

@@ -232,6 +232,8 @@ def content_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Country)
 @receiver(post_save, sender=Region)
+@receiver(post_delete, sender=Country)
+@receiver(post_delete, sender=Region)
 def reference_changed(sender, instance, **kwargs):
     # A country's name and travel advice show on its page and in the
     # directory; a region's name in the index.

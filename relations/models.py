@@ -100,10 +100,25 @@ class PageContent(models.Model):
         )
 
     def _content(self):
+        # A blank text is None or "" (modeltranslation's empty values, a
+        # form's): the same content either way.
         loaded = self.__dict__
         return {
-            name: loaded[name] for name in self._content_attnames() if name in loaded
+            name: ""
+            if loaded[name] is None and name in self._text_attnames()
+            else loaded[name]
+            for name in self._content_attnames()
+            if name in loaded
         }
+
+    @classmethod
+    @functools.cache
+    def _text_attnames(cls):
+        return frozenset(
+            f.attname
+            for f in cls._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField))
+        )
 
     def has_content_changes(self):
         saved = getattr(self, "_saved_content", None)
@@ -335,6 +350,21 @@ class Country(models.Model):
     def __str__(self):
         return self.name or self.code
 
+    def clean(self):
+        super().clean()
+        given = {
+            language: bool(getattr(self, f"travel_advice_url_{language}"))
+            for language in LANGUAGES
+        }
+        if any(given.values()) and not all(given.values()):
+            raise ValidationError(
+                {
+                    f"travel_advice_url_{language}": required_message(language)
+                    for language, present in given.items()
+                    if not present
+                }
+            )
+
 
 class Relationship(Publishable, PageContent):
     """Canada's relationship with one partner country: one page per language."""
@@ -444,7 +474,14 @@ class Relationship(Publishable, PageContent):
         return reverse("relations:relationship_preview", kwargs={"pk": self.pk})
 
     def pages_showing(self):
-        return {self.pk} - {None}
+        """Its own page, and the pages of the countries its offices also
+        serve: they list those offices only while this page is published."""
+        if self.pk is None:
+            return set()
+        served = Relationship.objects.filter(
+            country_code__in=self.offices.values("served_countries__country")
+        ).values_list("pk", flat=True)
+        return {self.pk, *served}
 
     def shown_objects(self):
         """Return the page and every object whose text it shows, in whatever

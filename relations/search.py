@@ -141,6 +141,11 @@ class Listed(Source):
 
     listing: str = ""
 
+    def published(self):
+        """Only where a page shows the list: in a section that lists them."""
+        pages = Relationship.objects.visible().filter(topics__listing=self.listing)
+        return self.model.objects.filter(relationship__in=pages)
+
     def result(self, obj, snippet):
         page = obj.relationship
         url = page.get_absolute_url()

@@ -45,11 +45,15 @@ class OrganizationTranslation(BothLanguages):
 @register(Region)
 class RegionTranslation(TranslationOptions):
     fields = ("name",)
+    required_languages = ("en", "fr")
 
 
 @register(Country)
 class CountryTranslation(TranslationOptions):
     fields = ("name", "travel_advice_url")
+    # A name in both languages; the travel advice in both or neither
+    # (Country.clean).
+    required_languages = {"en": ("name",), "fr": ("name",)}
 
 
 # reversion records the fields a model has when it is registered: only now,

@@ -116,7 +116,8 @@ def test_a_city_no_longer_listed_finds_nothing_politely(client, offices):
     [
         ("?kind=bogus", "Ce n’est pas un type de bureau."),
         ("?country=ZZ", "Aucun bureau n’est répertorié pour ce pays."),
-        ("?city=" + "x" * 101, "au plus 100 caractères"),
+        ("?city=" + "x" * 101, "Aucune ville n’a un nom aussi long."),
+        ("?city=%00", "Ce n’est pas un nom de ville."),
         ("?kind=%3Cscript%3E", "Ce n’est pas un type de bureau."),
     ],
 )
@@ -552,7 +553,7 @@ def test_an_office_accredited_to_another_country_is_listed_on_its_page(
     assert listed[0].a["href"] == embassy.get_absolute_url()
     french = html(client.get("/fr/relations/guatemala-fr/"))
     assert french.select_one(".onward h3").get_text() == (
-        "Bureaux accrédités depuis un autre pays"
+        "Bureaux situés dans un autre pays"
     )
     # Unpublished, it leaves the page.
     embassy.status = "draft"
@@ -573,7 +574,7 @@ def test_the_directory_lists_every_office_serving_a_country(client, offices, gua
     assert "GT" in codes
     everything = html(client.get("/fr/bureaux/"))
     also = [span.get_text() for span in everything.select(".office-also")]
-    assert also == ["Sert aussi\N{NO-BREAK SPACE}: Guatemala"]
+    assert also == ["Dessert aussi\N{NO-BREAK SPACE}: Guatemala"]
 
 
 @pytest.mark.parametrize(
@@ -627,3 +628,97 @@ def test_a_corrected_travel_advice_address_shows_at_once(client, demo):
     assert html(client.get(page)).select_one(
         '.onward a[href="https://travel.gc.ca/destinations/usa"]'
     )
+
+
+def test_an_office_leaves_the_pages_it_serves_when_its_own_page_is_withdrawn(
+    client, offices, guatemala
+):
+    from consulates.models import ServedCountry
+
+    ServedCountry.objects.create(office=offices["mexico_city"], country_id="GT")
+    page = "/en/relations/guatemala/"
+    assert html(client.get(page)).select(".offices-abroad li")
+    mexico = offices["mexico_city"].relationship
+    mexico.status = "draft"
+    mexico.save()
+    assert not html(client.get(page)).select(".offices-abroad li")
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("CA", "Canada is not a country an office abroad serves."),
+        ("MX", "This is the office’s own country: choose another."),
+    ],
+)
+def test_an_office_serves_neither_canada_nor_its_own_country(offices, code, message):
+    from django.core.exceptions import ValidationError
+
+    from consulates.models import ServedCountry
+
+    served = ServedCountry(office=offices["mexico_city"], country_id=code)
+    with pytest.raises(ValidationError, match=message):
+        served.full_clean()
+
+
+def test_a_country_needs_its_name_in_both_languages(demo):
+    from django.core.exceptions import ValidationError
+
+    from relations.models import Country
+
+    country = Country.objects.get(code="MX")
+    country.name_fr = ""
+    with pytest.raises(ValidationError) as refused:
+        country.full_clean()
+    assert "name_fr" in refused.value.message_dict
+    country.refresh_from_db()
+    country.travel_advice_url_fr = ""
+    with pytest.raises(ValidationError) as refused:
+        country.full_clean()
+    assert "travel_advice_url_fr" in refused.value.message_dict
+
+
+def test_publishing_a_country_served_moves_the_offices_date_modified(offices):
+    from consulates.models import ServedCountry
+    from publishing import workflow
+    from publishing.drafts import current
+
+    office = offices["mexico_city"]
+    before = office.content_modified_at
+    values = current(office)
+    values["children"]["served_countries"] = [
+        {"pk": None, "fields": {"country_id": "GT"}}
+    ]
+    workflow.write(office, values, minor=False)
+    office.refresh_from_db()
+    assert ServedCountry.objects.filter(office=office, country_id="GT").exists()
+    assert office.content_modified_at > before
+
+
+def test_the_toggle_finds_a_city_typed_without_its_accents(client, demo):
+    soup = html(client.get("/en/offices/?city=quebec%20city"))
+    assert names_in(soup) == ["Consulate General of the United States in Québec City"]
+    assert soup.select_one("#wb-lng a")["href"] == "/fr/bureaux/?city=Qu%C3%A9bec"
+
+
+def names_in(soup):
+    return [a.get_text() for a in soup.select(".office-list a")]
+
+
+def test_an_archived_office_of_an_unpublished_page_is_not_shown(
+    client, offices, make_office
+):
+    hidden = offices["on_draft_page"]
+    hidden.status = "archived"
+    hidden.save()
+    assert client.get(f"/en/offices/{hidden.slug_en}/").status_code == 404
+    response = client.get(f"/en/report-a-problem/?page=/en/offices/{hidden.slug_en}/")
+    assert response.status_code == 405
+
+
+def test_every_office_search_finds_leads_to_a_page(client, demo):
+    demo.status = "archived"
+    demo.save()
+    soup = html(client.get("/en/search/", {"q": "Atlanta"}))
+    for link in soup.select(".search-results h3 a"):
+        assert client.get(link["href"].split("#")[0]).status_code == 200, link

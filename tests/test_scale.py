@@ -54,3 +54,19 @@ def test_seed_scale_refuses_beside_real_content_unless_forced(demo, make_relatio
 def test_seed_scale_refuses_more_countries_than_there_are(demo):
     with pytest.raises(CommandError, match="ask for fewer"):
         seed(1000)
+
+
+def test_seed_scale_never_takes_an_editors_page_for_its_own(demo, make_relationship):
+    real = make_relationship(code="DE", slug_en="synthetic-fuels-germany")
+    with pytest.raises(CommandError, match="real relationship page"):
+        seed(2)
+    assert Relationship.objects.filter(pk=real.pk).exists()
+    seed(2, force=True)
+    assert Relationship.objects.filter(pk=real.pk).exists()
+
+
+def test_seed_scale_takes_an_edited_demo_page_for_real_content(demo):
+    demo.summary_en = "Our real summary."
+    demo.save()
+    with pytest.raises(CommandError, match="real relationship page"):
+        seed(2)

@@ -329,6 +329,13 @@ def test_agreements_and_organizations_a_page_lists_are_found(
     assert context.get_text() == getattr(demo, f"title_{language}")
 
 
+def test_an_item_the_page_no_longer_lists_is_not_found(client, demo):
+    demo.topics.filter(listing="agreements").delete()
+    assert "Canada-United States-Mexico Agreement (CUSMA)" not in result_titles(
+        client, "en", q="CUSMA"
+    )
+
+
 def test_an_item_on_no_published_page_is_not_found(client, demo):
     demo.status = "draft"
     demo.save()

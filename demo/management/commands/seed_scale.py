@@ -18,8 +18,9 @@ from relations.models import Country, Relationship, Topic
 
 from .load_demo import DEMO_FILE
 
-# Every synthetic page's English slug starts so; nothing else's does.
+# Every synthetic page's English slug and summary start so.
 MARK = "synthetic-"
+SUMMARY = "Synthetic test content"
 TOPICS_PER_PAGE = 8
 # Words the bodies are drawn from, in each language, as Zipf's law spreads
 # words in real text; seeded, so every run makes the same rows.
@@ -44,9 +45,26 @@ WORDS = {
 }
 
 
-def demo_codes():
+def demo_page():
+    """Return the demo page's filter: its country, address, title and
+    summary as loaded (a real page at the same address is real content)."""
     with DEMO_FILE.open("rb") as file:
-        return {tomllib.load(file)["relationship"]["country_code"]}
+        page = tomllib.load(file)["relationship"]
+    return {
+        "country_code": page["country_code"],
+        **{
+            f"{field}_en": page["en"][field].strip()
+            for field in ("slug", "title", "summary")
+        },
+    }
+
+
+def synthetic_pages():
+    """Return the pages an earlier run made: an address and a summary that
+    say so, both (an editor's page named "synthetic-…" is not one)."""
+    return Relationship.objects.filter(
+        slug_en__startswith=MARK, summary_en__startswith=SUMMARY
+    )
 
 
 class Command(BaseCommand):
@@ -68,9 +86,8 @@ class Command(BaseCommand):
     def handle(self, *args, countries, force, **options):
         if countries < 0:
             raise CommandError("--countries must be 0 or more.")
-        real = Relationship.objects.exclude(slug_en__startswith=MARK).exclude(
-            country_code__in=demo_codes()
-        )
+        synthetic = synthetic_pages()
+        real = Relationship.objects.exclude(pk__in=synthetic).exclude(**demo_page())
         if real.exists() and not force:
             raise CommandError(
                 f"This site holds {real.count()} real relationship page(s) besides "
@@ -78,7 +95,6 @@ class Command(BaseCommand):
                 "Use --force to add it anyway."
             )
         taken = set(Relationship.objects.values_list("country_code", flat=True))
-        synthetic = Relationship.objects.filter(slug_en__startswith=MARK)
         # Countries with a region of the ministry's list; never Canada itself.
         candidates = (
             Country.objects.exclude(code="CA")
@@ -120,16 +136,17 @@ def make(countries):
             partner_name_with_article_en=country.name_en,
             partner_name_with_article_fr=country.name_fr,
             title_en=f"Canada-{country.name_en} relations (synthetic)",
-            title_fr=f"Relations Canada-{country.name_fr} (synthétique)",
+            title_fr=f"Relations Canada–{country.name_fr} (synthétique)",
             slug_en=f"{MARK}{slugify(country.name_en)}-{country.code.lower()}",
             slug_fr=f"synthetique-{slugify(country.name_fr)}-{country.code.lower()}",
             summary_en=(
-                f"Synthetic test content about {country.name_en}, generated for "
-                "benchmarks and scale tests."
+                f"{SUMMARY} about {country.name_en}, generated for benchmarks and "
+                "scale tests."
             ),
             summary_fr=(
-                f"Contenu d’essai synthétique sur le pays {country.name_fr}, "
-                "généré pour les bancs d’essai."
+                f"Contenu d’essai synthétique (pays\N{NO-BREAK SPACE}: "
+                f"{country.name_fr}), généré pour les bancs d’essai et les essais "
+                "de charge."
             ),
         )
         for country in countries
@@ -199,7 +216,7 @@ def page_offices(page, country, now):
         status=Status.PUBLISHED,
         first_published_at=now,
         name_en=f"Embassy of {country.name_en} in Ottawa (synthetic)",
-        name_fr=f"Ambassade, {country.name_fr}, à Ottawa (synthétique)",
+        name_fr=f"Ambassade à Ottawa — {country.name_fr} (synthétique)",
         city_en="Ottawa",
         city_fr="Ottawa",
         slug_en=f"{MARK}embassy-of-{code}-in-ottawa",

@@ -186,7 +186,12 @@ def alphabetical(text):
     Kept for the strings asked for again (country and city names, sorted on
     each request for the index and the directory)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    # Letters NFKD leaves whole: Œ files under O, Æ under A, Ø under O.
+    return folded.translate(LIGATURES)
+
+
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
 
 
 def page_not_found(request, exception):

@@ -431,3 +431,10 @@ def test_a_long_title_is_cut_as_canada_ca_asks(title, expected):
     with translation.override("en"):
         assert page_title(title) == expected
     assert len(expected) <= 60
+
+
+def test_a_name_starting_with_a_ligature_is_filed_under_its_letter():
+    from relations.views import alphabetical
+
+    assert alphabetical("Œuvre")[0] == "o"
+    assert alphabetical("Ærø")[:3] == "aer"

@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -122,10 +123,35 @@ class ChildFormSet(BaseInlineFormSet):
         return kwargs
 
 
+class ChildForm(forms.ModelForm):
+    """A part of a page as its inline shows it: the page's draft, or the live
+    parts. Each form's own check of uniqueness would compare the part with
+    the live table, which is not what the draft holds (a part the draft
+    removed and the editor adds back, two parts swapped); the formset checks
+    the parts against each other instead (BaseModelFormSet.validate_unique),
+    and publishing (drafts.write) deletes removed parts before it checks and
+    writes the others."""
+
+    def validate_unique(self):
+        pass
+
+    def validate_constraints(self):
+        # The same for unique constraints; any other is the part's own.
+        model = type(self.instance)
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint):
+                continue
+            try:
+                constraint.validate(model, self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)
+
+
 class ChildInline:
     """For the inlines of a publishable model: shows its draft's new parts."""
 
     formset = ChildFormSet
+    form = ChildForm
 
     def get_extra(self, request, obj=None, **kwargs):
         draft = Draft.of(obj) if obj is not None else None

@@ -11,6 +11,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from publishing import currency
 from publishing.admin import (
+    ChildForm,
     ChildInline,
     MinorChangeForm,
     PublishingAdmin,
@@ -33,7 +34,7 @@ from .models import (
 )
 
 
-class ListedItemForm(forms.ModelForm):
+class ListedItemForm(ChildForm):
     """A shared agreement or organization listed on a page."""
 
     def clean(self):

@@ -320,3 +320,64 @@ def test_an_editor_adding_a_country_an_office_serves_waits_for_a_publisher(
     publish(publisher, "consulates_office", office.pk)
     assert list(office.served_countries.values_list("country", flat=True)) == ["MX"]
     assert "Embassy of Canada to the United States" in public_page(client, mexico)
+
+
+def test_an_editor_takes_back_a_removal_in_their_own_draft(
+    log_in, demo, client, make_relationship
+):
+    from consulates.models import ServedCountry
+
+    make_relationship(code="MX", slug_en="mexico", slug_fr="mexique")
+    office = Office.objects.get(slug_en="embassy-of-canada-to-the-united-states")
+    ServedCountry.objects.create(office=office, country_id="MX")
+    editor = log_in("Editor")
+    url = admin_url("consulates_office_change", "en", office.pk)
+
+    def form():
+        return {**form_data(editor.get(url), "office_form"), "_save": "1"}
+
+    data = form()
+    data["served_countries-0-DELETE"] = "on"
+    first = editor.post(url, data, follow=True)
+    import sys
+
+    sys.path.insert(0, "/tmp")
+    import dbg
+
+    dbg.show(first)
+    assert "saved as a draft" in first.content.decode()
+    data = form()
+    index = int(data["served_countries-TOTAL_FORMS"])
+    data["served_countries-TOTAL_FORMS"] = str(index + 1)
+    data[f"served_countries-{index}-country"] = "MX"
+    response = editor.post(url, data, follow=True)
+    assert "saved as a draft" in response.content.decode()
+    # The same country twice in one form is still refused.
+    data = form()
+    index = int(data["served_countries-TOTAL_FORMS"])
+    data["served_countries-TOTAL_FORMS"] = str(index + 1)
+    data[f"served_countries-{index}-country"] = "MX"
+    response = editor.post(url, data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data" in response.content.decode()
+
+    publisher = log_in("Publisher")
+    publish(publisher, "consulates_office", office.pk)
+    assert list(office.served_countries.values_list("country", flat=True)) == ["MX"]
+
+
+def test_a_publisher_removes_and_adds_back_a_country_in_one_save(log_in, demo):
+    from consulates.models import ServedCountry
+
+    office = Office.objects.get(slug_en="embassy-of-canada-to-the-united-states")
+    ServedCountry.objects.create(office=office, country_id="MX")
+    publisher = log_in("Publisher")
+    url = admin_url("consulates_office_change", "en", office.pk)
+    data = {**form_data(publisher.get(url), "office_form"), "_save": "1"}
+    data["served_countries-0-DELETE"] = "on"
+    index = int(data["served_countries-TOTAL_FORMS"])
+    data["served_countries-TOTAL_FORMS"] = str(index + 1)
+    data[f"served_countries-{index}-country"] = "MX"
+    response = publisher.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert list(office.served_countries.values_list("country", flat=True)) == ["MX"]

@@ -480,7 +480,13 @@ class IndexedSearch(Search):
             return None
         columns = " ".join(index_column(w, self.language) for w in WEIGHTS)
         # Each word quoted: FTS5's operators (AND, NEAR, *) are text here.
-        wanted = " ".join(f'"{word}"*' for word in self.words)
+        # As FTS5's tokenizer folds: accents off, lower case, but "ß" kept
+        # ("straße", which casefold() makes "strasse", is indexed as typed).
+        wanted = " ".join(
+            f'"{word}"*'
+            for word in dict.fromkeys(WORD.findall(fold(self.query, False)))
+            if fold(word) not in STOP_WORDS[self.language]
+        )
         visible, params = [], []
         for source in SOURCES:
             sql, source_params = source.published().values("pk").query.sql_with_params()
@@ -639,10 +645,12 @@ def text_of_html(text):
     return html.unescape(re.sub(TAG, " ", text))
 
 
-def fold(text):
-    """Return `text` without accents and case-folded: "États" gives "etats"."""
+def fold(text, casefold=True):
+    """Return `text` without accents and case-folded: "États" gives "etats";
+    lower-cased only if not `casefold` ("ß" stays "ß")."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.casefold() if casefold else bare.lower()
 
 
 # Spaces and line breaks, not the no-break spaces French puts before a colon.

@@ -825,3 +825,8 @@ def test_sqlite_matching_uses_the_full_text_index(demo):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "VIRTUAL TABLE INDEX" in plan
+
+
+def test_a_word_with_sharp_s_is_found_as_typed(client, mexico, make_office):
+    make_office(mexico, name_en="Office on the Hauptstraße", city="Berlin")
+    assert result_titles(client, "en", q="Hauptstraße") == ["Office on the Hauptstraße"]

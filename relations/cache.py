@@ -366,12 +366,16 @@ def build():
     paths = [root / name for name in BUILD_FILES]
     for name in BUILD_SOURCES:
         paths += (root / name).rglob("*")
-    manifest = Path(settings.STATIC_ROOT or root, "staticfiles.json")
     digest = hashlib.sha256()
-    for path in sorted({*paths, manifest}):
+    for path in sorted(set(paths)):
         if path.is_file() and path.suffix != ".pyc":
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
+    # The static files' names, wherever collectstatic put them.
+    manifest = Path(settings.STATIC_ROOT or root, "staticfiles.json")
+    if manifest.is_file():
+        digest.update(b"staticfiles.json")
+        digest.update(manifest.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -48,24 +48,11 @@ def grant(apps, schema_editor):
             )
 
 
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        for group in Group.objects.filter(name=name):
-            for dotted in codenames:
-                app_label, codename = dotted.split(".")
-                group.permissions.remove(
-                    *Permission.objects.filter(
-                        content_type__app_label=app_label, codename=codename
-                    )
-                )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("consulates", "0008_offices_serve_several_countries"),
         ("relations", "0013_countries_and_regions"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    # Unapplied, the grants stay: 0008 going back drops the model they are for.
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

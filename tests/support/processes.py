@@ -163,6 +163,9 @@ def running_site(workers=2, instances=1, sqlite=False, **environment):
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DJANGO_SECURE_SSL_REDIRECT": "0",
                 "DJANGO_CACHE_DIR": f"{directory}/cache",
+                # Its own: sites started at once (pytest -n) would write the
+                # same files together.
+                "DJANGO_STATIC_ROOT": f"{directory}/static",
                 "DJANGO_LOG_LEVEL": "WARNING",
                 "DATABASE_URL": database_url,
                 **environment,

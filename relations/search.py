@@ -480,13 +480,8 @@ class IndexedSearch(Search):
             return None
         columns = " ".join(index_column(w, self.language) for w in WEIGHTS)
         # Each word quoted: FTS5's operators (AND, NEAR, *) are text here.
-        # As FTS5's tokenizer folds: accents off, lower case, but "ß" kept
-        # ("straße", which casefold() makes "strasse", is indexed as typed).
-        wanted = " ".join(
-            f'"{word}"*'
-            for word in dict.fromkeys(WORD.findall(fold(self.query, False)))
-            if fold(word) not in STOP_WORDS[self.language]
-        )
+        # Folded as the index's text is (index()).
+        wanted = " ".join(f'"{word}"*' for word in self.words)
         visible, params = [], []
         for source in SOURCES:
             sql, source_params = source.published().values("pk").query.sql_with_params()
@@ -550,8 +545,10 @@ def index(source, objects, using=DEFAULT_DB_ALIAS):
     """Write the text of `objects` (rows of `source.model`) to the index."""
     rows = []
     for obj in objects:
+        # Folded here, as queries are (fold): FTS5's own tokenizer leaves
+        # "ß", "œ" and "ﬁ" as they are.
         texts = [
-            "\n".join(source.text(obj, field, language) for field in fields)
+            fold("\n".join(source.text(obj, field, language) for field in fields))
             for language in LANGUAGES
             for fields in (source.fields.get(w, ()) for w in WEIGHTS)
         ]
@@ -645,12 +642,18 @@ def text_of_html(text):
     return html.unescape(re.sub(TAG, " ", text))
 
 
-def fold(text, casefold=True):
-    """Return `text` without accents and case-folded: "États" gives "etats";
-    lower-cased only if not `casefold` ("ß" stays "ß")."""
+def fold(text):
+    """Return `text` without accents, case-folded, ligatures apart: "États"
+    gives "etats", "Straße" "strasse", "cœur" "coeur", "ﬁn" "fin"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.casefold() if casefold else bare.lower()
+    return bare.casefold().translate(LIGATURES)
+
+
+# Letters NFKD leaves whole.
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
 
 
 # Spaces and line breaks, not the no-break spaces French puts before a colon.

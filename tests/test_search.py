@@ -830,3 +830,16 @@ def test_sqlite_matching_uses_the_full_text_index(demo):
 def test_a_word_with_sharp_s_is_found_as_typed(client, mexico, make_office):
     make_office(mexico, name_en="Office on the Hauptstraße", city="Berlin")
     assert result_titles(client, "en", q="Hauptstraße") == ["Office on the Hauptstraße"]
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Le cœur du sujet", "coeur"),
+        ("Le coeur du sujet", "cœur"),
+        ("ﬁnance", "finance"),
+    ],
+)
+def test_ligatures_are_found_either_way(client, mexico, make_office, text, query):
+    make_office(mexico, name_en=f"Office: {text}", city="Paris")
+    assert result_titles(client, "en", q=query) == [f"Office: {text}"]

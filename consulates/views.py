@@ -219,13 +219,18 @@ def in_order(offices, ids):
     return [found[pk] for pk in ids if pk in found]
 
 
-def page_query(query):
-    """Return the filters as a query string for the page links, page left out."""
+def filters_of(query):
+    """Return the directory's filters in `query` (a QueryDict), no other."""
     kept = QueryDict(mutable=True)
     for name in DirectoryFilter.base_fields:
         if value := query.get(name):
             kept[name] = value
-    return kept.urlencode()
+    return kept
+
+
+def page_query(query):
+    """Return the filters as a query string for the page links, page left out."""
+    return filters_of(query).urlencode()
 
 
 def country_names(offices, language):
@@ -257,10 +262,7 @@ def language_queries(query, offices, language, city):
             .first()
         )
     for position, other in enumerate(LANGUAGES):
-        translated = QueryDict(mutable=True)
-        for name in DirectoryFilter.base_fields:
-            if value := query.get(name):
-                translated[name] = value
+        translated = filters_of(query)
         if city and names:
             translated["city"] = names[position]
         if page := query.get("page"):

@@ -30,6 +30,11 @@ from publishing.models import (
 
 from .richtext import RichTextField, has_text
 
+# A country's code as ISO 3166-1 writes it: two capital letters.
+iso_country_code = RegexValidator(
+    r"^[A-Z]{2}\Z", _("Enter the two capital letters of ISO 3166-1.")
+)
+
 
 def unique_in_each_language(field, name, together_with=()):
     """Return unique constraints on each language's column of `field`.
@@ -314,11 +319,7 @@ class Country(models.Model):
         _("country code"),
         max_length=2,
         primary_key=True,
-        validators=[
-            RegexValidator(
-                r"^[A-Z]{2}\Z", _("Enter the two capital letters of ISO 3166-1.")
-            )
-        ],
+        validators=[iso_country_code],
     )
     name = models.CharField(
         _("name"),
@@ -373,11 +374,7 @@ class Relationship(Publishable, PageContent):
         _("country code"),
         max_length=2,
         unique=True,
-        validators=[
-            RegexValidator(
-                r"^[A-Z]{2}\Z", _("Enter the two capital letters of ISO 3166-1.")
-            )
-        ],
+        validators=[iso_country_code],
         help_text=_("ISO 3166-1 alpha-2 code of the partner country, e.g. US."),
     )
     partner_name = models.CharField(

@@ -344,6 +344,11 @@ def test_the_index_by_region(client, e_countries, make_relationship):
     ]
     assert groups["Europe"] == ["Espagne"]
     assert list(groups)[0] == "Afrique subsaharienne"
+    # Each group is named by its own heading.
+    ids = [section["aria-labelledby"] for section in soup.select(".index-group")]
+    assert len(set(ids)) == len(ids) and all(ids)
+    for section in soup.select(".index-group"):
+        assert section.h2["id"] == section["aria-labelledby"]
     assert soup.select_one('.index-views a[aria-current="page"]').get_text() == (
         "Par région"
     )
